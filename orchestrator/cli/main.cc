@@ -1,0 +1,56 @@
+// boxcompose: run compose projects without a daemon.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli/global_options.h"
+#include "cli/verbs.h"
+#include "compose/diagnostics.h"
+
+namespace {
+
+void setup_logging() {
+  auto logger = spdlog::stderr_color_mt("boxcompose");
+  logger->set_pattern("%^%l%$: %v");
+  logger->set_level(spdlog::level::warn);
+  spdlog::set_default_logger(logger);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"boxcompose: run compose projects on one host, without a daemon", "boxcompose"};
+  // Options unknown to a verb fall through to these, so they work after the verb as well.
+  app.fallthrough();
+  app.require_subcommand(1);
+  cli::GlobalOptions global;
+  cli::add_global_options(app, global);
+  cli::add_config_verb(app, global);
+  cli::add_graph_verb(app, global);
+  cli::add_version_verb(app);
+  setup_logging();
+  // Runs once every option is parsed, wherever it stood, and before any verb runs.
+  app.parse_complete_callback([&global] {
+    if (global.verbose) spdlog::set_level(spdlog::level::debug);
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 1;
+  } catch (const compose::LoadError& e) {
+    std::cerr << e.what() << '\n';
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "boxcompose: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,14 @@
+// One function per verb, each in its own file: it declares the verb's options and what runs.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "cli/global_options.h"
+
+namespace cli {
+
+void add_config_verb(CLI::App& app, const GlobalOptions& global);
+void add_graph_verb(CLI::App& app, const GlobalOptions& global);
+void add_version_verb(CLI::App& app);
+
+}  // namespace cli

@@ -1,0 +1,104 @@
+// Secrets and configs: the top-level definitions and the references in services.
+#include "compose/decoders.h"
+
+namespace compose {
+namespace {
+
+const FieldTable<FileObject>& file_object_table(bool is_config) {
+  static const FieldTable<FileObject> kSecretTable = {
+      {"file", [](Decoder& d, FileObject& f, const Tree& n,
+                  const std::string& p) { f.file = d.string(n, p).value_or(""); }},
+      {"environment", [](Decoder& d, FileObject& f, const Tree& n,
+                         const std::string& p) { f.environment = d.string(n, p).value_or(""); }},
+      {"name", [](Decoder& d, FileObject& f, const Tree& n,
+                  const std::string& p) { f.name = d.string(n, p).value_or(""); }},
+      {"external",
+       [](Decoder& d, FileObject& f, const Tree& n, const std::string& p) {
+         if (auto v = d.boolean(n, p)) f.external = *v;
+       }},
+      {"labels", [](Decoder& d, FileObject& f, const Tree& n, const std::string& p) {
+         if (auto v = d.string_map(n, p)) f.labels = std::move(*v);
+       }}};
+  static const FieldTable<FileObject> kConfigTable = [] {
+    FieldTable<FileObject> table = kSecretTable;
+    table["content"] = [](Decoder& d, FileObject& f, const Tree& n, const std::string& p) {
+      f.content = d.string(n, p);
+    };
+    return table;
+  }();
+  return is_config ? kConfigTable : kSecretTable;
+}
+
+FileObject decode_file_object(Decoder& d, const std::string& key, const Tree& node,
+                              const std::string& path, bool is_config) {
+  FileObject f;
+  f.key = key;
+  f.where = {node.mark(), path};
+  decode_fields(d, f, node, path, file_object_table(is_config));
+  int sources = !f.file.empty() + !f.environment.empty() + f.content.has_value() + f.external;
+  if (node.is_mapping() && sources != 1) {
+    d.error(node, path,
+            std::string(sources == 0 ? "missing a source" : "more than one source") +
+                " (expected exactly one of file, environment" + (is_config ? ", content" : "") +
+                " or external)");
+  }
+  return f;
+}
+
+const FieldTable<FileReference>& reference_table() {
+  static const FieldTable<FileReference> kTable = {
+      {"source", [](Decoder& d, FileReference& r, const Tree& n,
+                    const std::string& p) { r.source = d.string(n, p).value_or(""); }},
+      {"target", [](Decoder& d, FileReference& r, const Tree& n,
+                    const std::string& p) { r.target = d.string(n, p).value_or(""); }},
+      {"uid", [](Decoder& d, FileReference& r, const Tree& n,
+                 const std::string& p) { r.uid = d.string(n, p).value_or(""); }},
+      {"gid", [](Decoder& d, FileReference& r, const Tree& n,
+                 const std::string& p) { r.gid = d.string(n, p).value_or(""); }},
+      {"mode", [](Decoder& d, FileReference& r, const Tree& n, const std::string& p) {
+         r.mode = d.file_mode(n, p);
+       }}};
+  return kTable;
+}
+
+std::vector<FileReference> decode_references(Decoder& d, const Tree& node,
+                                             const std::string& path) {
+  std::vector<FileReference> refs;
+  if (!d.expect_sequence(node, path)) return refs;
+  for (size_t i = 0; i < node.items().size(); ++i) {
+    const Tree& item = node.items()[i];
+    FileReference ref;
+    ref.where = {item.mark(), index_path(path, i)};
+    if (item.is_scalar()) {
+      ref.source = item.text();
+    } else {
+      decode_fields(d, ref, item, ref.where.path, reference_table());
+      if (item.is_mapping() && ref.source.empty())
+        d.error(item, ref.where.path, "missing the source");
+    }
+    refs.push_back(std::move(ref));
+  }
+  return refs;
+}
+
+}  // namespace
+
+FileObject decode_secret(Decoder& d, const std::string& key, const Tree& node,
+                         const std::string& path) {
+  return decode_file_object(d, key, node, path, false);
+}
+
+FileObject decode_config(Decoder& d, const std::string& key, const Tree& node,
+                         const std::string& path) {
+  return decode_file_object(d, key, node, path, true);
+}
+
+void decode_secret_refs(Decoder& d, Service& s, const Tree& node, const std::string& path) {
+  s.secrets = decode_references(d, node, path);
+}
+
+void decode_config_refs(Decoder& d, Service& s, const Tree& node, const std::string& path) {
+  s.configs = decode_references(d, node, path);
+}
+
+}  // namespace compose

@@ -1,0 +1,47 @@
+#include "compose/diagnostics.h"
+
+namespace compose {
+namespace {
+
+std::string join_lines(const std::vector<Diagnostic>& diagnostics) {
+  std::string text;
+  for (const auto& d : diagnostics) {
+    if (!text.empty()) text += '\n';
+    text += d.to_string();
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string Mark::to_string() const {
+  std::string text = file ? *file : std::string("<input>");
+  if (line > 0) text += ":" + std::to_string(line) + ":" + std::to_string(column);
+  return text;
+}
+
+std::string Diagnostic::to_string() const {
+  std::string text = mark.to_string() + ": ";
+  if (!path.empty()) text += path + ": ";
+  return text + message;
+}
+
+void Diagnostics::error(Mark mark, std::string path, std::string message) {
+  errors_.push_back({std::move(mark), std::move(path), std::move(message)});
+}
+
+void Diagnostics::error(Diagnostic diagnostic) {
+  errors_.push_back(std::move(diagnostic));
+}
+
+void Diagnostics::throw_if_any() const {
+  if (!errors_.empty()) throw LoadError(errors_);
+}
+
+LoadError::LoadError(std::vector<Diagnostic> diagnostics)
+    : std::runtime_error(join_lines(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+
+LoadError::LoadError(Diagnostic diagnostic)
+    : LoadError(std::vector<Diagnostic>{std::move(diagnostic)}) {}
+
+}  // namespace compose
