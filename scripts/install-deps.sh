@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config ccache clang libclang-rt-14-dev
-  libyaml-cpp-dev libboost-graph-dev libspdlog-dev libfmt-dev
+  libyaml-cpp-dev libyaml-dev libboost-graph-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libnl-3-dev libnl-route-3-dev libcli11-dev nlohmann-json3-dev
   libseccomp-dev libcap-dev busybox-static iproute2 graphviz

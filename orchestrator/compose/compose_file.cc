@@ -6,35 +6,51 @@
 
 namespace compose {
 
+namespace {
+
+// The key path of the node being interpolated, rendered only when a message needs it.
+struct PathStep {
+  const PathStep* parent;
+  std::string_view key;
+  size_t index;  // kKey for a mapping key
+  static constexpr size_t kKey = SIZE_MAX;
+
+  std::string render() const {
+    if (!parent) return std::string(key);
+    std::string base = parent->render();
+    return index == kKey ? key_path(base, key) : index_path(base, index);
+  }
+};
+
+void interpolate_node(Tree& node, const VariableLookup& lookup, const PathStep& path,
+                      Diagnostics& diag) {
+  if (node.is_scalar()) {
+    if (node.text().find('$') == std::string::npos) return;
+    auto result = interpolate(node.text(), lookup);
+    if (result.error.empty()) {
+      node.text() = std::move(result.value);
+    } else {
+      diag.error(node.mark(), path.render(), result.error);
+    }
+  } else if (node.is_sequence()) {
+    for (size_t i = 0; i < node.items().size(); ++i)
+      interpolate_node(node.items()[i], lookup, PathStep{&path, {}, i}, diag);
+  } else if (node.is_mapping()) {
+    for (TreeEntry& e : node.entries())
+      interpolate_node(e.value, lookup, PathStep{&path, e.key, PathStep::kKey}, diag);
+  }
+}
+
+}  // namespace
+
 void interpolate_tree(Tree& node, const Variables& variables, const std::string& path,
                       Diagnostics& diag) {
-  switch (node.kind()) {
-    case Tree::Kind::Null:
-      return;
-    case Tree::Kind::Scalar: {
-      if (node.text().find('$') == std::string::npos) return;
-      auto result =
-          interpolate(node.text(), [&](std::string_view name) -> std::optional<std::string> {
-            auto it = variables.find(std::string(name));
-            if (it == variables.end()) return std::nullopt;
-            return it->second;
-          });
-      if (result.error.empty()) {
-        node.text() = std::move(result.value);
-      } else {
-        diag.error(node.mark(), path, result.error);
-      }
-      return;
-    }
-    case Tree::Kind::Sequence:
-      for (size_t i = 0; i < node.items().size(); ++i)
-        interpolate_tree(node.items()[i], variables, index_path(path, i), diag);
-      return;
-    case Tree::Kind::Mapping:
-      for (TreeEntry& e : node.entries())
-        interpolate_tree(e.value, variables, key_path(path, e.key), diag);
-      return;
-  }
+  VariableLookup lookup = [&](std::string_view name) -> std::optional<std::string> {
+    auto it = variables.find(std::string(name));
+    if (it == variables.end()) return std::nullopt;
+    return it->second;
+  };
+  interpolate_node(node, lookup, PathStep{nullptr, path, PathStep::kKey}, diag);
 }
 
 Tree load_compose_file(LoadContext& ctx, const std::string& path, const std::string& base_dir,

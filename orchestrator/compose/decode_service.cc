@@ -23,9 +23,11 @@ std::optional<std::string> one_of(Decoder& d, const Tree& node, const std::strin
 }
 
 // command and entrypoint: a list, or a string split as a shell would without running one.
+// As the compose specification says, null keeps the image's value (nullopt, as when the key
+// is absent) while [] and "" clear it.
 std::optional<std::vector<std::string>> command_line(Decoder& d, const Tree& node,
                                                      const std::string& path) {
-  if (node.is_null()) return std::vector<std::string>{};
+  if (node.is_null()) return std::nullopt;
   if (node.is_sequence()) return d.string_list(node, path);
   auto text = d.string(node, path);
   if (!text) return std::nullopt;

@@ -212,20 +212,20 @@ void report_unknown_key(Decoder& d, const TreeEntry& entry, const std::string& p
   d.error(entry.key_mark, key_path(path, entry.key), "unknown key");
 }
 
-nlohmann::ordered_json tree_to_json(const Tree& node) {
+nlohmann::json tree_to_json(const Tree& node) {
   switch (node.kind()) {
     case Tree::Kind::Null:
       return nullptr;
     case Tree::Kind::Scalar:
       return node.text();
     case Tree::Kind::Sequence: {
-      auto out = nlohmann::ordered_json::array();
+      auto out = nlohmann::json::array();
       for (const Tree& item : node.items())
         out.push_back(tree_to_json(item));
       return out;
     }
     case Tree::Kind::Mapping: {
-      auto out = nlohmann::ordered_json::object();
+      auto out = nlohmann::json::object();
       for (const TreeEntry& e : node.entries())
         out[e.key] = tree_to_json(e.value);
       return out;

@@ -60,11 +60,11 @@ template <class T>
 using FieldTable = std::unordered_map<std::string_view, FieldDecoder<T>>;
 
 void report_unknown_key(Decoder& d, const TreeEntry& entry, const std::string& path);
-nlohmann::ordered_json tree_to_json(const Tree& node);
+nlohmann::json tree_to_json(const Tree& node);
 
 template <class T>
 void decode_fields(Decoder& d, T& out, const Tree& node, const std::string& path,
-                   const FieldTable<T>& table, nlohmann::ordered_json* extensions = nullptr) {
+                   const FieldTable<T>& table, nlohmann::json* extensions = nullptr) {
   if (!d.expect_mapping(node, path)) return;
   for (const TreeEntry& e : node.entries()) {
     if (auto it = table.find(e.key); it != table.end()) {

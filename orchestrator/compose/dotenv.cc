@@ -98,7 +98,7 @@ class Parser {
       return skip_line();
     }
     ++pos_;
-    std::optional<std::string> value = this->value();
+    std::optional<std::string> value = read_value();
     if (value) add(key, std::move(value), key_begin);
   }
 
@@ -132,7 +132,7 @@ class Parser {
   }
 
   // The value after '='; nullopt once an error is reported.
-  std::optional<std::string> value() {
+  std::optional<std::string> read_value() {
     skip_blanks();
     if (peek() == '\'') return single_quoted();
     if (peek() == '"') return double_quoted();

@@ -40,8 +40,10 @@ class ExtendsResolver {
       : ctx_(ctx), d_(ctx.diag), services_(services), file_(std::move(file)) {}
 
   void resolve_all() {
-    for (TreeEntry& e : services_.entries())
-      resolve(e.key);
+    for (TreeEntry& e : services_.entries()) {
+      // Most services extend nothing: skip them without a lookup by name.
+      if (e.value.is_mapping() && e.value.find("extends")) resolve(e.key);
+    }
   }
 
  private:

@@ -65,8 +65,9 @@ std::string quote(std::string_view text) {
   return quoted + "\"";
 }
 
-// A ${...} whose operator text is being read. Nesting is kept on an explicit stack rather than
-// the call stack so that no input, however deeply nested, can overflow it.
+// A ${NAME<operator>...} whose branch (the text after the operator) is being read. Nesting is kept
+// on an explicit stack rather than the call stack so that no input, however deeply nested, can
+// overflow it.
 struct Frame {
   size_t start = 0;  // offset of the '$' that opened it, for error messages
   std::string_view name;

@@ -186,8 +186,7 @@ Project load_project(const LoadOptions& options) {
   for (auto& [name, service] : project.services)
     resolve_service_environment(service, read, ctx.variables, diag);
   normalize_project(project, diag);
-  diag.throw_if_any();
-
+  // Decoding errors do not stop validation: a user sees every problem of the files at once.
   validate_project(project, diag);
   std::vector<std::string> profiles = options.profiles;
   if (profiles.empty() && ctx.variables.count("COMPOSE_PROFILES"))

@@ -251,7 +251,7 @@ struct Service {
   std::vector<FileReference> secrets;
   std::vector<FileReference> configs;
   std::optional<BoxcomposeExtension> boxcompose;
-  nlohmann::ordered_json extensions = nlohmann::ordered_json::object();  // other x-* keys
+  nlohmann::json extensions = nlohmann::json::object();  // other x-* keys
 
   // How many containers the service runs: deploy.replicas, else scale, else 1.
   int64_t replicas() const;
@@ -277,7 +277,7 @@ struct Network {
   std::vector<IpamPool> ipam_config;
   StringMap ipam_options;
   StringMap labels;
-  nlohmann::ordered_json extensions = nlohmann::ordered_json::object();
+  nlohmann::json extensions = nlohmann::json::object();
   Where where;
 };
 
@@ -288,7 +288,7 @@ struct Volume {
   StringMap driver_opts;
   bool external = false;
   StringMap labels;
-  nlohmann::ordered_json extensions = nlohmann::ordered_json::object();
+  nlohmann::json extensions = nlohmann::json::object();
   Where where;
 };
 
@@ -315,7 +315,7 @@ struct Project {
   std::map<std::string, Volume> volumes;
   std::map<std::string, FileObject> secrets;
   std::map<std::string, FileObject> configs;
-  nlohmann::ordered_json extensions = nlohmann::ordered_json::object();
+  nlohmann::json extensions = nlohmann::json::object();
   StringMap environment;  // the variables interpolation saw (.env, then the OS's)
 
   const Service* find_service(const std::string& name) const;

@@ -7,17 +7,7 @@
 namespace compose {
 namespace {
 
-using Json = nlohmann::ordered_json;
-
-// Keys of a service come out sorted, as Docker Compose prints them.
-Json sorted(const Json& object) {
-  std::vector<std::string> keys;
-  for (auto it = object.begin(); it != object.end(); ++it) keys.push_back(it.key());
-  std::sort(keys.begin(), keys.end());
-  Json out = Json::object();
-  for (const auto& k : keys) out[k] = object[k];
-  return out;
-}
+using Json = nlohmann::json;
 
 template <class Map>
 Json map_json(const Map& map) {
@@ -377,7 +367,7 @@ Json to_json(const Service& s) {
   }
   if (s.boxcompose) out["x-boxcompose"] = extension_json(*s.boxcompose);
   for (auto it = s.extensions.begin(); it != s.extensions.end(); ++it) out[it.key()] = it.value();
-  return sorted(out);
+  return out;  // keys sorted, as Docker Compose prints them
 }
 
 Json to_json(const Project& project) {

@@ -9,10 +9,10 @@
 
 namespace compose {
 
-nlohmann::ordered_json to_json(const Project& project);
-nlohmann::ordered_json to_json(const Service& service);
+nlohmann::json to_json(const Project& project);
+nlohmann::json to_json(const Service& service);
 
 // YAML text of a JSON value; strings that would read back as another type are quoted.
-std::string to_yaml(const nlohmann::ordered_json& value);
+std::string to_yaml(const nlohmann::json& value);
 
 }  // namespace compose

@@ -294,7 +294,7 @@ TEST(Interpolate, NestsToAnyDepth) {
 }
 
 TEST(Interpolate, HandlesVeryDeepNestingWithoutRecursion) {
-  constexpr int kDepth = 200000;
+  constexpr int kDepth = 50000;  // far past what recursion survives under ASan
   std::string text;
   for (int i = 0; i < kDepth; ++i)
     text += "${UNSET:-";
