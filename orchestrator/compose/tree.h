@@ -17,7 +17,13 @@ class Tree {
  public:
   enum class Kind { Null, Scalar, Sequence, Mapping };
 
-  Tree() = default;
+  // Defined below TreeEntry: a vector of an incomplete type may be declared, not destroyed.
+  Tree();
+  ~Tree();
+  Tree(const Tree&);
+  Tree(Tree&&) noexcept;
+  Tree& operator=(const Tree&);
+  Tree& operator=(Tree&&) noexcept;
   static Tree null(Mark mark = {});
   static Tree scalar(std::string text, Mark mark = {}, bool quoted = false);
   static Tree sequence(Mark mark = {});
@@ -66,6 +72,13 @@ struct TreeEntry {
   Mark key_mark;
   Tree value;
 };
+
+inline Tree::Tree() = default;
+inline Tree::~Tree() = default;
+inline Tree::Tree(const Tree&) = default;
+inline Tree::Tree(Tree&&) noexcept = default;
+inline Tree& Tree::operator=(const Tree&) = default;
+inline Tree& Tree::operator=(Tree&&) noexcept = default;
 
 // Parses one YAML document. YAML syntax errors, duplicate keys, non-scalar keys and
 // runaway alias expansion are reported to `diag`; the returned tree is then incomplete.

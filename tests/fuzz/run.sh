@@ -4,7 +4,7 @@
 #   tests/fuzz/run.sh BUILD_DIR SECONDS
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-build_dir=$1
+build_dir=$(realpath "$1")
 seconds=${2:-60}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
