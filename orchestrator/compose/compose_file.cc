@@ -53,7 +53,7 @@ void interpolate_tree(Tree& node, const Variables& variables, const std::string&
   interpolate_node(node, lookup, PathStep{nullptr, path, PathStep::kKey}, diag);
 }
 
-Tree load_compose_file(LoadContext& ctx, const std::string& path, const std::string& base_dir,
+Tree read_compose_file(LoadContext& ctx, const std::string& path, const std::string& base_dir,
                        int include_depth) {
   auto file = std::make_shared<const std::string>(path);
   auto text = ctx.read_file(path);
@@ -73,7 +73,13 @@ Tree load_compose_file(LoadContext& ctx, const std::string& path, const std::str
   if (ctx.options.interpolate) interpolate_tree(doc, ctx.variables, "", ctx.diag);
   resolve_document_paths(doc, base_dir, ctx.home);
   apply_includes(ctx, doc, path, include_depth);
-  apply_extends(ctx, doc, path);
+  return doc;
+}
+
+Tree load_compose_file(LoadContext& ctx, const std::string& path, const std::string& base_dir,
+                       int include_depth) {
+  Tree doc = read_compose_file(ctx, path, base_dir, include_depth);
+  if (doc.is_mapping()) apply_extends(ctx, doc, path);
   return doc;
 }
 

@@ -73,10 +73,12 @@ std::vector<FileReference> decode_references(Decoder& d, const Tree& node,
       ref.source = item.text();
     } else {
       decode_fields(d, ref, item, ref.where.path, reference_table());
-      if (item.is_mapping() && ref.source.empty())
-        d.error(item, ref.where.path, "missing the source");
     }
-    refs.push_back(std::move(ref));
+    if ((item.is_scalar() || item.is_mapping()) && ref.source.empty())
+      d.error(item, ref.where.path, "missing the source");
+    // A reference reported here is dropped, so that validation does not report it again as
+    // `undefined secret ""`.
+    if (!ref.source.empty()) refs.push_back(std::move(ref));
   }
   return refs;
 }

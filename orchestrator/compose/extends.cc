@@ -46,7 +46,6 @@ class ExtendsResolver {
     }
   }
 
- private:
   void resolve(const std::string& name) {
     if (done_.count(name)) return;
     Tree* service = services_.find(name);
@@ -71,6 +70,7 @@ class ExtendsResolver {
     done_.insert(name);
   }
 
+ private:
   std::optional<Tree> base_service(const ExtendsTarget& target, const Tree& at,
                                    const std::string& path) {
     if (!target.file.empty()) return service_from_file(target, at, path);
@@ -92,11 +92,14 @@ class ExtendsResolver {
     }
     std::string dir = std::filesystem::path(target.file).parent_path().string();
     ++ctx_.extends_depth;
-    Tree other = load_compose_file(ctx_, target.file, dir);
-    --ctx_.extends_depth;
-    const Tree* services = other.is_mapping() ? other.find("services") : nullptr;
+    Tree other = read_compose_file(ctx_, target.file, dir);
+    Tree* services = other.is_mapping() ? other.find("services") : nullptr;
     const Tree* base =
         services && services->is_mapping() ? services->find(target.service) : nullptr;
+    // Only the extended service and what it extends in turn, as Docker Compose does: the
+    // other services of that file may extend this one's file, which is no cycle.
+    if (base) ExtendsResolver(ctx_, *services, target.file).resolve(target.service);
+    --ctx_.extends_depth;
     if (!base) {
       if (!other.is_null())
         d_.error(at, path, "service " + quote(target.service) + " not found in " + target.file);

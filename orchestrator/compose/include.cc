@@ -1,4 +1,5 @@
 // Top-level `include`: other compose projects whose resources join this one.
+#include <algorithm>
 #include <filesystem>
 
 #include "compose/decoder.h"
@@ -54,7 +55,9 @@ std::optional<IncludeEntry> read_include(Decoder& d, const Tree& node, const std
 }
 
 // Loads the included project: its own .env, under the including project's variables.
-Tree load_included(LoadContext& ctx, const IncludeEntry& entry, int depth) {
+// `chain` is the including file and the files that included it.
+Tree load_included(LoadContext& ctx, const IncludeEntry& entry, int depth,
+                   const std::vector<std::string>& chain) {
   std::string project_dir = entry.project_directory.empty()
                                 ? std::filesystem::path(entry.paths.front()).parent_path().string()
                                 : entry.project_directory;
@@ -63,8 +66,9 @@ Tree load_included(LoadContext& ctx, const IncludeEntry& entry, int depth) {
   Variables variables = load_variables(options, ctx.read_file, {}, project_dir, ctx.diag);
   for (const auto& [k, v] : ctx.variables)
     variables[k] = v;
-  LoadContext sub{options,  ctx.read_file, std::move(variables),
-                  ctx.home, ctx.diag,      ctx.extends_depth};
+  LoadContext sub{options, ctx.read_file, std::move(variables), ctx.home, ctx.diag};
+  sub.extends_depth = ctx.extends_depth;
+  sub.include_chain = chain;
   Tree merged;
   for (const std::string& file : entry.paths) {
     Tree doc = load_compose_file(sub, file, project_dir, depth + 1);
@@ -75,6 +79,20 @@ Tree load_included(LoadContext& ctx, const IncludeEntry& entry, int depth) {
     }
   }
   return merged;
+}
+
+// Including a file that is already being included would repeat forever (and then report
+// every resource as defined twice); Docker Compose reports the cycle instead.
+bool closes_a_cycle(Decoder& d, const IncludeEntry& entry, const std::vector<std::string>& chain) {
+  for (const std::string& path : entry.paths) {
+    if (std::find(chain.begin(), chain.end(), path) == chain.end()) continue;
+    std::string cycle;
+    for (const std::string& file : chain)
+      cycle += file + " -> ";
+    d.error(entry.mark, entry.path, "include cycle: " + cycle + path);
+    return true;
+  }
+  return false;
 }
 
 void add_included_resources(Decoder& d, Tree& doc, const Tree& included,
@@ -111,10 +129,12 @@ void apply_includes(LoadContext& ctx, Tree& doc, const std::string& file, int de
   }
   if (!d.expect_sequence(list, "include")) return;
   std::string dir = std::filesystem::path(file).parent_path().string();
+  std::vector<std::string> chain = ctx.include_chain;
+  chain.push_back(file);
   for (size_t i = 0; i < list.items().size(); ++i) {
     auto entry = read_include(d, list.items()[i], index_path("include", i), dir, ctx.home);
-    if (!entry) continue;
-    Tree included = load_included(ctx, *entry, depth);
+    if (!entry || closes_a_cycle(d, *entry, chain)) continue;
+    Tree included = load_included(ctx, *entry, depth, chain);
     if (included.is_mapping()) add_included_resources(d, doc, included, *entry);
   }
 }

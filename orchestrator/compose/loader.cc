@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "compose/decoder.h"
 #include "compose/loader_steps.h"
 #include "compose/merge.h"
 #include "compose/paths.h"
@@ -101,7 +102,18 @@ std::string choose_project_name(const LoadOptions& options, const Variables& var
     }
     return top_name->text();
   }
-  if (name.empty()) return normalize_project_name(fs::path(project_dir).filename().string());
+  if (name.empty()) {
+    const std::string directory = fs::path(project_dir).filename().string();
+    name = normalize_project_name(directory);
+    // Every resource name starts with the project's: Docker Compose refuses an empty one.
+    if (name.empty()) {
+      diag.error(Mark{}, "",
+                 "project name must not be empty (the directory name " + quote(directory) +
+                     " has no letter or digit; name the project with -p, COMPOSE_PROJECT_NAME "
+                     "or a top-level name:)");
+    }
+    return name;
+  }
   if (!is_valid_project_name(name)) {
     diag.error(Mark{}, "",
                "invalid project name \"" + name +

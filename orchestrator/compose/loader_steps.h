@@ -3,6 +3,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "compose/loader.h"
 #include "compose/tree.h"
@@ -19,11 +20,15 @@ struct LoadContext {
   std::string home;
   Diagnostics& diag;
   int extends_depth = 0;  // files opened by `extends: {file: ...}` on the current path
+  std::vector<std::string> include_chain = {};  // the files whose `include` led to this one
 };
 
 // Parses and prepares one compose file: YAML, top-level mapping, interpolation, absolute
 // paths against `base_dir`, `include`, then `extends`. Returns null on a fatal problem.
 Tree load_compose_file(LoadContext& ctx, const std::string& path, const std::string& base_dir,
+                       int include_depth = 0);
+// The same without `extends`: for a file read for the services that another file extends.
+Tree read_compose_file(LoadContext& ctx, const std::string& path, const std::string& base_dir,
                        int include_depth = 0);
 
 // Replaces ${...} in every scalar value (never in keys).

@@ -37,13 +37,22 @@ std::string volume_target(const Tree& item) {
   return target && target->is_scalar() ? target->text() : "";
 }
 
-std::string file_reference_target(const Tree& item) {
-  if (item.is_scalar()) return item.text();
-  if (!item.is_mapping()) return "";
-  const Tree* target = item.find("target");
+// A secret or config without a target lands on <default_dir>/<source>, so `token` and
+// `{source: x, target: /run/secrets/token}` are one mount, as compose-go keys them.
+std::string file_reference_target(const Tree& item, std::string_view default_dir) {
+  const Tree* target = item.is_mapping() ? item.find("target") : nullptr;
   if (target && target->is_scalar()) return target->text();
-  const Tree* source = item.find("source");
-  return source && source->is_scalar() ? source->text() : "";
+  const Tree* source = item.is_mapping() ? item.find("source") : &item;
+  if (!source || !source->is_scalar()) return "";
+  return std::string(default_dir) + "/" + source->text();
+}
+
+std::string secret_target(const Tree& item) {
+  return file_reference_target(item, "/run/secrets");
+}
+
+std::string config_target(const Tree& item) {
+  return file_reference_target(item, "");
 }
 
 void merge_by_key(Tree& base, const Tree& over, std::string (*key_of)(const Tree&)) {
@@ -74,7 +83,8 @@ Tree list_to_mapping(const Tree& list) {
   return map;
 }
 
-// depends_on / networks written as a list of names.
+// depends_on / networks written as a list of names. A listed dependency is the default
+// one, {condition: service_started, required: true}, as Docker Compose merges it.
 Tree names_to_mapping(const Tree& list, bool as_dependency) {
   Tree map = Tree::mapping(list.mark());
   for (const Tree& item : list.items()) {
@@ -83,6 +93,7 @@ Tree names_to_mapping(const Tree& list, bool as_dependency) {
     if (as_dependency) {
       value = Tree::mapping(item.mark());
       value.set("condition", Tree::scalar("service_started", item.mark()));
+      value.set("required", Tree::scalar("true", item.mark()));
     }
     map.set(item.text(), std::move(value), item.mark());
   }
@@ -94,7 +105,14 @@ void normalize_key(Tree& service, std::string_view key,
   if (Tree* value = service.find(key); value && value->is_sequence()) *value = fn(*value);
 }
 
-enum class ListRule { Replace, AppendUnique, Append, ByVolumeTarget, ByFileTarget };
+enum class ListRule {
+  Replace,
+  AppendUnique,
+  Append,
+  ByVolumeTarget,
+  BySecretTarget,
+  ByConfigTarget
+};
 
 const std::unordered_map<std::string_view, ListRule>& service_list_rules() {
   static const std::unordered_map<std::string_view, ListRule> kRules = {
@@ -118,8 +136,8 @@ const std::unordered_map<std::string_view, ListRule>& service_list_rules() {
       {"volumes_from", ListRule::AppendUnique},
       {"extra_hosts", ListRule::AppendUnique},
       {"volumes", ListRule::ByVolumeTarget},
-      {"secrets", ListRule::ByFileTarget},
-      {"configs", ListRule::ByFileTarget}};
+      {"secrets", ListRule::BySecretTarget},
+      {"configs", ListRule::ByConfigTarget}};
   return kRules;
 }
 
@@ -138,8 +156,11 @@ void merge_list(Tree& base, const Tree& over, ListRule rule) {
     case ListRule::ByVolumeTarget:
       merge_by_key(base, over, volume_target);
       return;
-    case ListRule::ByFileTarget:
-      merge_by_key(base, over, file_reference_target);
+    case ListRule::BySecretTarget:
+      merge_by_key(base, over, secret_target);
+      return;
+    case ListRule::ByConfigTarget:
+      merge_by_key(base, over, config_target);
       return;
   }
 }
@@ -152,17 +173,43 @@ Tree build_mapping(const Tree& build) {
   return map;
 }
 
+// environment, labels, build args, ...: Docker Compose merges them as KEY=VALUE lists, so
+// an override's entry replaces the base's even without a value ("- FOO": from the environment).
+bool is_key_value_map(std::string_view key) {
+  return key == "environment" || key == "labels" || key == "annotations" || key == "sysctls" ||
+         key == "args";
+}
+
+void merge_key_values(Tree& base, const Tree& over) {
+  if (!base.is_mapping() || !over.is_mapping()) return deep_merge(base, over);
+  for (const TreeEntry& e : over.entries())
+    base.set(e.key, e.value, e.key_mark);
+}
+
+void merge_build(Tree& base, const Tree& over) {
+  base = build_mapping(base);
+  const Tree over_build = build_mapping(over);
+  if (!base.is_mapping() || !over_build.is_mapping()) return deep_merge(base, over_build);
+  for (const TreeEntry& e : over_build.entries()) {
+    Tree* existing = base.find(e.key);
+    if (!existing) {
+      base.entries().push_back(e);
+    } else if (is_key_value_map(e.key)) {
+      merge_key_values(*existing, e.value);
+    } else {
+      deep_merge(*existing, e.value);
+    }
+  }
+}
+
 void merge_service_key(Tree& base, const TreeEntry& over) {
   Tree* existing = base.find(over.key);
   if (!existing) {
     base.entries().push_back(over);
     return;
   }
-  if (over.key == "build") {
-    *existing = build_mapping(*existing);
-    deep_merge(*existing, build_mapping(over.value));
-    return;
-  }
+  if (over.key == "build") return merge_build(*existing, over.value);
+  if (is_key_value_map(over.key)) return merge_key_values(*existing, over.value);
   if (over.key == "healthcheck" && existing->is_mapping() && over.value.is_mapping()) {
     // The test is one command: an override replaces it rather than appending to it.
     Tree* test = existing->find("test");
@@ -181,7 +228,10 @@ void merge_service_key(Tree& base, const TreeEntry& over) {
 }
 
 // Mappings merge key by key; anything else is replaced. Lists without a special rule append.
+// A key written without a value overrides nothing (Docker Compose keeps the base's value, e.g.
+// the aliases of a network that an override lists by name).
 void deep_merge(Tree& base, const Tree& over) {
+  if (over.is_null()) return;
   if (base.is_mapping() && over.is_mapping()) {
     for (const TreeEntry& e : over.entries()) {
       if (Tree* existing = base.find(e.key)) {
@@ -198,6 +248,7 @@ void deep_merge(Tree& base, const Tree& over) {
 }
 
 void merge_named_section(Tree& base, const Tree& over, bool services) {
+  if (over.is_null()) return;
   if (!base.is_mapping() || !over.is_mapping()) {
     base = over;
     return;
@@ -229,6 +280,7 @@ void normalize_service_lists(Tree& service) {
 }
 
 void merge_service(Tree& base, const Tree& override_service) {
+  if (override_service.is_null()) return;
   if (!base.is_mapping() || !override_service.is_mapping()) {
     base = override_service;
     return;

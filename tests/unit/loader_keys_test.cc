@@ -54,7 +54,8 @@ TEST(LoaderKeys, SimpleStringsAndFlags) {
 }
 
 TEST(LoaderKeys, UnsetFlagsKeepTheirDefaults) {
-  const Service& s = load_yaml("services:\n  web:\n    image: x\n").services.at("web");
+  Project p = load_yaml("services:\n  web:\n    image: x\n");
+  const Service& s = p.services.at("web");
   EXPECT_EQ(s.init, std::nullopt);
   EXPECT_FALSE(s.read_only);
   EXPECT_FALSE(s.privileged);
@@ -204,9 +205,8 @@ TEST(LoaderKeys, EnvironmentAsAList) {
 )",
                         {{"FROM_OS", "os-value"}});
   EXPECT_THAT(service(p, "web").environment,
-              ElementsAre(Pair("A", "1"), Pair("B", std::nullopt), Pair("C", ""),
-                          Pair("D", "x=y"), Pair("FROM_DOTENV", std::nullopt),
-                          Pair("FROM_OS", "os-value")));
+              ElementsAre(Pair("A", "1"), Pair("B", std::nullopt), Pair("C", ""), Pair("D", "x=y"),
+                          Pair("FROM_DOTENV", std::nullopt), Pair("FROM_OS", "os-value")));
 }
 
 TEST(LoaderKeys, ValuelessEnvironmentEntriesReadTheDotEnvToo) {
@@ -514,7 +514,8 @@ TEST(LoaderKeys, NetworkModeLeavesTheDefaultNetworkOut) {
   EXPECT_EQ(service(p, "host").network_mode, "host");
   EXPECT_EQ(service(p, "none").network_mode, "none");
   EXPECT_EQ(service(p, "shared").network_mode, "service:host");
-  for (const auto& [name, s] : p.services) EXPECT_TRUE(s.networks.empty()) << name;
+  for (const auto& [name, s] : p.services)
+    EXPECT_TRUE(s.networks.empty()) << name;
   EXPECT_TRUE(p.networks.empty());
 }
 
@@ -892,7 +893,7 @@ TEST(LoaderKeys, ProfilesAreKept) {
     profiles: [debug, tools]
 )");
   project.options.profiles = {"tools"};
-  EXPECT_EQ(service(project.load(), "debug").profiles, (Strings{"debug", "tools"}));
+  EXPECT_EQ(project.load().services.at("debug").profiles, (Strings{"debug", "tools"}));
 }
 
 TEST(LoaderKeys, TopLevelNameAndVersion) {

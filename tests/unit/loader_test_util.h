@@ -92,15 +92,7 @@ inline const Service& service(const Project& project, const std::string& name) {
   }
   return *s;
 }
-
-// The only service of a one-service project.
-inline const Service& only_service(const Project& project) {
-  if (project.services.size() != 1) {
-    ADD_FAILURE() << "expected one service, got " << project.services.size();
-    static const Service kMissing;
-    return kMissing;
-  }
-  return project.services.begin()->second;
-}
+// Not from a temporary project: the reference would outlive it.
+const Service& service(Project&& project, const std::string& name) = delete;
 
 }  // namespace compose::loader_test
