@@ -40,7 +40,8 @@ std::string generate_stack(int services) {
     }
   }
   out << "volumes:\n";
-  for (int i = 0; i < 10; ++i) out << "  data" << i << ":\n";
+  for (int i = 0; i < 10; ++i)
+    out << "  data" << i << ":\n";
   return out.str();
 }
 

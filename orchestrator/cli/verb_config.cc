@@ -23,18 +23,37 @@ struct ConfigOptions {
 
 template <class Map>
 void print_keys(std::ostream& out, const Map& map) {
-  for (const auto& [key, value] : map) out << key << '\n';
+  for (const auto& [key, value] : map)
+    out << key << '\n';
 }
 
 void print_profiles(std::ostream& out, const compose::Project& project) {
   std::set<std::string> profiles;
-  for (const auto& [name, s] : project.services) profiles.insert(s.profiles.begin(), s.profiles.end());
-  for (const auto& p : profiles) out << p << '\n';
+  for (const auto& [name, s] : project.services)
+    profiles.insert(s.profiles.begin(), s.profiles.end());
+  for (const auto& p : profiles)
+    out << p << '\n';
 }
 
 void print_images(std::ostream& out, const compose::Project& project) {
   for (const auto& [name, s] : project.services)
     out << (s.image.empty() ? project.name + "-" + name : s.image) << '\n';
+}
+
+// Interpolated values may hold a literal '$' (from `$$` or a variable's value); written back
+// as `$$`, the output stays a compose file that loads to the same project.
+void escape_dollars(nlohmann::json& value) {
+  if (value.is_string()) {
+    const auto& text = value.get_ref<const std::string&>();
+    if (text.find('$') == std::string::npos) return;
+    std::string escaped;
+    for (char c : text)
+      escaped += c == '$' ? std::string("$$") : std::string(1, c);
+    value = escaped;
+  } else if (value.is_structured()) {
+    for (auto& item : value)
+      escape_dollars(item);
+  }
 }
 
 void run_config(const GlobalOptions& global, const ConfigOptions& opts) {
@@ -58,6 +77,7 @@ void run_config(const GlobalOptions& global, const ConfigOptions& opts) {
   if (opts.list_profiles) return print_profiles(out, project);
   if (opts.list_images) return print_images(out, project);
   auto json = compose::to_json(project);
+  if (!opts.no_interpolate) escape_dollars(json);
   out << (opts.format == "json" ? json.dump(2) + "\n" : compose::to_yaml(json));
 }
 
@@ -65,7 +85,8 @@ void run_config(const GlobalOptions& global, const ConfigOptions& opts) {
 
 void add_config_verb(CLI::App& app, const GlobalOptions& global) {
   auto opts = std::make_shared<ConfigOptions>();
-  auto* verb = app.add_subcommand("config", "Check the compose files and print the project as loaded");
+  auto* verb =
+      app.add_subcommand("config", "Check the compose files and print the project as loaded");
   verb->add_option("services", opts->services, "Only these services and their dependencies");
   verb->add_option("--format", opts->format, "Output format")
       ->check(CLI::IsMember({"yaml", "json"}));

@@ -4,47 +4,20 @@
 namespace compose {
 namespace {
 
-void set_string(Decoder& d, std::string& field, const Tree& n, const std::string& p) {
-  if (auto v = d.string(n, p)) field = std::move(*v);
-}
-
 const FieldTable<BuildConfig>& build_table() {
   static const FieldTable<BuildConfig> kTable = {
-      {"context", [](Decoder& d, BuildConfig& b, const Tree& n,
-                     const std::string& p) { set_string(d, b.context, n, p); }},
-      {"dockerfile", [](Decoder& d, BuildConfig& b, const Tree& n,
-                        const std::string& p) { set_string(d, b.dockerfile, n, p); }},
-      {"dockerfile_inline", [](Decoder& d, BuildConfig& b, const Tree& n,
-                               const std::string& p) { b.dockerfile_inline = d.string(n, p); }},
-      {"target", [](Decoder& d, BuildConfig& b, const Tree& n,
-                    const std::string& p) { set_string(d, b.target, n, p); }},
-      {"network", [](Decoder& d, BuildConfig& b, const Tree& n,
-                     const std::string& p) { set_string(d, b.network, n, p); }},
-      {"args",
-       [](Decoder& d, BuildConfig& b, const Tree& n, const std::string& p) {
-         if (auto v = d.optional_string_map(n, p)) b.args = std::move(*v);
-       }},
-      {"labels",
-       [](Decoder& d, BuildConfig& b, const Tree& n, const std::string& p) {
-         if (auto v = d.string_map(n, p)) b.labels = std::move(*v);
-       }},
-      {"cache_from",
-       [](Decoder& d, BuildConfig& b, const Tree& n, const std::string& p) {
-         if (auto v = d.string_list(n, p)) b.cache_from = std::move(*v);
-       }},
-      {"tags",
-       [](Decoder& d, BuildConfig& b, const Tree& n, const std::string& p) {
-         if (auto v = d.string_list(n, p)) b.tags = std::move(*v);
-       }},
-      {"shm_size", [](Decoder& d, BuildConfig& b, const Tree& n,
-                      const std::string& p) { b.shm_size = d.byte_size(n, p); }},
-      {"no_cache",
-       [](Decoder& d, BuildConfig& b, const Tree& n, const std::string& p) {
-         if (auto v = d.boolean(n, p)) b.no_cache = *v;
-       }},
-      {"pull", [](Decoder& d, BuildConfig& b, const Tree& n, const std::string& p) {
-         if (auto v = d.boolean(n, p)) b.pull = *v;
-       }}};
+      {"context", store<&BuildConfig::context, &Decoder::string>},
+      {"dockerfile", store<&BuildConfig::dockerfile, &Decoder::string>},
+      {"dockerfile_inline", store<&BuildConfig::dockerfile_inline, &Decoder::string>},
+      {"target", store<&BuildConfig::target, &Decoder::string>},
+      {"network", store<&BuildConfig::network, &Decoder::string>},
+      {"args", store<&BuildConfig::args, &Decoder::optional_string_map>},
+      {"labels", store<&BuildConfig::labels, &Decoder::string_map>},
+      {"cache_from", store<&BuildConfig::cache_from, &Decoder::string_list>},
+      {"tags", store<&BuildConfig::tags, &Decoder::string_list>},
+      {"shm_size", store<&BuildConfig::shm_size, &Decoder::byte_size>},
+      {"no_cache", store<&BuildConfig::no_cache, &Decoder::boolean>},
+      {"pull", store<&BuildConfig::pull, &Decoder::boolean>}};
   return kTable;
 }
 

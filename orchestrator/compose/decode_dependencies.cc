@@ -26,13 +26,8 @@ const FieldTable<Dependency>& dependency_table() {
                        "service_completed_successfully)");
          }
        }},
-      {"required",
-       [](Decoder& d, Dependency& dep, const Tree& n, const std::string& p) {
-         if (auto v = d.boolean(n, p)) dep.required = *v;
-       }},
-      {"restart", [](Decoder& d, Dependency& dep, const Tree& n, const std::string& p) {
-         if (auto v = d.boolean(n, p)) dep.restart = *v;
-       }}};
+      {"required", store<&Dependency::required, &Decoder::boolean>},
+      {"restart", store<&Dependency::restart, &Decoder::boolean>}};
   return kTable;
 }
 

@@ -6,19 +6,11 @@ namespace {
 
 const FieldTable<FileObject>& file_object_table(bool is_config) {
   static const FieldTable<FileObject> kSecretTable = {
-      {"file", [](Decoder& d, FileObject& f, const Tree& n,
-                  const std::string& p) { f.file = d.string(n, p).value_or(""); }},
-      {"environment", [](Decoder& d, FileObject& f, const Tree& n,
-                         const std::string& p) { f.environment = d.string(n, p).value_or(""); }},
-      {"name", [](Decoder& d, FileObject& f, const Tree& n,
-                  const std::string& p) { f.name = d.string(n, p).value_or(""); }},
-      {"external",
-       [](Decoder& d, FileObject& f, const Tree& n, const std::string& p) {
-         if (auto v = d.boolean(n, p)) f.external = *v;
-       }},
-      {"labels", [](Decoder& d, FileObject& f, const Tree& n, const std::string& p) {
-         if (auto v = d.string_map(n, p)) f.labels = std::move(*v);
-       }}};
+      {"file", store<&FileObject::file, &Decoder::string>},
+      {"environment", store<&FileObject::environment, &Decoder::string>},
+      {"name", store<&FileObject::name, &Decoder::string>},
+      {"external", store<&FileObject::external, &Decoder::boolean>},
+      {"labels", store<&FileObject::labels, &Decoder::string_map>}};
   static const FieldTable<FileObject> kConfigTable = [] {
     FieldTable<FileObject> table = kSecretTable;
     table["content"] = [](Decoder& d, FileObject& f, const Tree& n, const std::string& p) {
@@ -47,17 +39,11 @@ FileObject decode_file_object(Decoder& d, const std::string& key, const Tree& no
 
 const FieldTable<FileReference>& reference_table() {
   static const FieldTable<FileReference> kTable = {
-      {"source", [](Decoder& d, FileReference& r, const Tree& n,
-                    const std::string& p) { r.source = d.string(n, p).value_or(""); }},
-      {"target", [](Decoder& d, FileReference& r, const Tree& n,
-                    const std::string& p) { r.target = d.string(n, p).value_or(""); }},
-      {"uid", [](Decoder& d, FileReference& r, const Tree& n,
-                 const std::string& p) { r.uid = d.string(n, p).value_or(""); }},
-      {"gid", [](Decoder& d, FileReference& r, const Tree& n,
-                 const std::string& p) { r.gid = d.string(n, p).value_or(""); }},
-      {"mode", [](Decoder& d, FileReference& r, const Tree& n, const std::string& p) {
-         r.mode = d.file_mode(n, p);
-       }}};
+      {"source", store<&FileReference::source, &Decoder::string>},
+      {"target", store<&FileReference::target, &Decoder::string>},
+      {"uid", store<&FileReference::uid, &Decoder::string>},
+      {"gid", store<&FileReference::gid, &Decoder::string>},
+      {"mode", store<&FileReference::mode, &Decoder::file_mode>}};
   return kTable;
 }
 

@@ -52,9 +52,7 @@ const FieldTable<Healthcheck>& healthcheck_table() {
        [](Decoder& d, Healthcheck& h, const Tree& n, const std::string& p) {
          if (auto v = d.integer(n, p, 0, INT32_MAX)) h.retries = v;
        }},
-      {"disable", [](Decoder& d, Healthcheck& h, const Tree& n, const std::string& p) {
-         if (auto v = d.boolean(n, p)) h.disable = *v;
-       }}};
+      {"disable", store<&Healthcheck::disable, &Decoder::boolean>}};
   return kTable;
 }
 

@@ -27,15 +27,10 @@ void decode_external(Decoder& d, T& object, const Tree& n, const std::string& p)
 
 const FieldTable<IpamPool>& pool_table() {
   static const FieldTable<IpamPool> kTable = {
-      {"subnet", [](Decoder& d, IpamPool& pool, const Tree& n,
-                    const std::string& p) { set_string(d, pool.subnet, n, p); }},
-      {"gateway", [](Decoder& d, IpamPool& pool, const Tree& n,
-                     const std::string& p) { set_string(d, pool.gateway, n, p); }},
-      {"ip_range", [](Decoder& d, IpamPool& pool, const Tree& n,
-                      const std::string& p) { set_string(d, pool.ip_range, n, p); }},
-      {"aux_addresses", [](Decoder& d, IpamPool& pool, const Tree& n, const std::string& p) {
-         if (auto v = d.string_map(n, p)) pool.aux_addresses = std::move(*v);
-       }}};
+      {"subnet", store<&IpamPool::subnet, &Decoder::string>},
+      {"gateway", store<&IpamPool::gateway, &Decoder::string>},
+      {"ip_range", store<&IpamPool::ip_range, &Decoder::string>},
+      {"aux_addresses", store<&IpamPool::aux_addresses, &Decoder::string_map>}};
   return kTable;
 }
 
@@ -72,22 +67,12 @@ const FieldTable<Network>& network_table() {
                n, p,
                "unsupported network driver " + quote(*v) + " (boxcompose runs bridge networks)");
        }},
-      {"driver_opts",
-       [](Decoder& d, Network& net, const Tree& n, const std::string& p) {
-         if (auto v = d.string_map(n, p)) net.driver_opts = std::move(*v);
-       }},
-      {"labels",
-       [](Decoder& d, Network& net, const Tree& n, const std::string& p) {
-         if (auto v = d.string_map(n, p)) net.labels = std::move(*v);
-       }},
-      {"name", [](Decoder& d, Network& net, const Tree& n,
-                  const std::string& p) { set_string(d, net.name, n, p); }},
-      {"internal", [](Decoder& d, Network& net, const Tree& n,
-                      const std::string& p) { set_bool(d, net.internal, n, p); }},
-      {"attachable", [](Decoder& d, Network& net, const Tree& n,
-                        const std::string& p) { set_bool(d, net.attachable, n, p); }},
-      {"enable_ipv6", [](Decoder& d, Network& net, const Tree& n,
-                         const std::string& p) { set_bool(d, net.enable_ipv6, n, p); }},
+      {"driver_opts", store<&Network::driver_opts, &Decoder::string_map>},
+      {"labels", store<&Network::labels, &Decoder::string_map>},
+      {"name", store<&Network::name, &Decoder::string>},
+      {"internal", store<&Network::internal, &Decoder::boolean>},
+      {"attachable", store<&Network::attachable, &Decoder::boolean>},
+      {"enable_ipv6", store<&Network::enable_ipv6, &Decoder::boolean>},
       {"external", decode_external<Network>},
       {"ipam", decode_ipam}};
   return kTable;
@@ -113,8 +98,7 @@ const FieldTable<Volume>& volume_table() {
        [](Decoder& d, Volume& v, const Tree& n, const std::string& p) {
          if (auto m = d.string_map(n, p)) v.labels = std::move(*m);
        }},
-      {"name", [](Decoder& d, Volume& v, const Tree& n,
-                  const std::string& p) { set_string(d, v.name, n, p); }},
+      {"name", store<&Volume::name, &Decoder::string>},
       {"external", decode_external<Volume>}};
   return kTable;
 }

@@ -120,8 +120,8 @@ void expand_short_port(Decoder& d, Service& s, const Tree& node, const std::stri
     port.protocol = spec->protocol;
     port.where = {node.mark(), path};
     if (published) {
-      port.published = container.size() == 1 ? range_text(*published)
-                                             : std::to_string(published->first + i);
+      port.published =
+          container.size() == 1 ? range_text(*published) : std::to_string(published->first + i);
     }
     s.ports.push_back(std::move(port));
   }
@@ -140,8 +140,7 @@ void decode_long_port(Decoder& d, Service& s, const Tree& node, const std::strin
          if (text && parse_range(*text, problem)) p.published = *text;
          if (!problem.empty()) d.error(n, path, problem);
        }},
-      {"host_ip", [](Decoder& d, PortConfig& p, const Tree& n,
-                     const std::string& path) { p.host_ip = d.string(n, path).value_or(""); }},
+      {"host_ip", store<&PortConfig::host_ip, &Decoder::string>},
       {"protocol",
        [](Decoder& d, PortConfig& p, const Tree& n, const std::string& path) {
          auto v = d.string(n, path);
@@ -158,11 +157,8 @@ void decode_long_port(Decoder& d, Service& s, const Tree& node, const std::strin
          else if (v)
            d.error(n, path, "invalid mode " + quote(*v) + " (expected host or ingress)");
        }},
-      {"name", [](Decoder& d, PortConfig& p, const Tree& n,
-                  const std::string& path) { p.name = d.string(n, path).value_or(""); }},
-      {"app_protocol", [](Decoder& d, PortConfig& p, const Tree& n, const std::string& path) {
-         p.app_protocol = d.string(n, path).value_or("");
-       }}};
+      {"name", store<&PortConfig::name, &Decoder::string>},
+      {"app_protocol", store<&PortConfig::app_protocol, &Decoder::string>}};
   PortConfig port;
   port.where = {node.mark(), path};
   decode_fields(d, port, node, path, kTable);

@@ -6,10 +6,8 @@ namespace {
 
 const FieldTable<ResourceSet>& resource_set_table() {
   static const FieldTable<ResourceSet> kTable = {
-      {"cpus", [](Decoder& d, ResourceSet& r, const Tree& n,
-                  const std::string& p) { r.cpus = d.cpus(n, p); }},
-      {"memory", [](Decoder& d, ResourceSet& r, const Tree& n,
-                    const std::string& p) { r.memory = d.byte_size(n, p); }},
+      {"cpus", store<&ResourceSet::cpus, &Decoder::cpus>},
+      {"memory", store<&ResourceSet::memory, &Decoder::byte_size>},
       {"pids", [](Decoder& d, ResourceSet& r, const Tree& n,
                   const std::string& p) { r.pids = d.integer(n, p, -1, INT64_MAX); }},
       // Accepted for compatibility; a single host has nothing to reserve them on.
@@ -43,13 +41,10 @@ const FieldTable<RestartPolicy>& restart_policy_table() {
          else if (v)
            d.error(n, p, "invalid condition " + quote(*v) + " (expected none, on-failure or any)");
        }},
-      {"delay", [](Decoder& d, RestartPolicy& r, const Tree& n,
-                   const std::string& p) { r.delay = d.duration(n, p); }},
+      {"delay", store<&RestartPolicy::delay, &Decoder::duration>},
       {"max_attempts", [](Decoder& d, RestartPolicy& r, const Tree& n,
                           const std::string& p) { r.max_attempts = d.integer(n, p, 0); }},
-      {"window", [](Decoder& d, RestartPolicy& r, const Tree& n, const std::string& p) {
-         r.window = d.duration(n, p);
-       }}};
+      {"window", store<&RestartPolicy::window, &Decoder::duration>}};
   return kTable;
 }
 
@@ -74,9 +69,7 @@ const FieldTable<DeployConfig>& deploy_table() {
          decode_fields(d, policy, n, p, restart_policy_table());
          c.restart_policy = policy;
        }},
-      {"labels", [](Decoder& d, DeployConfig& c, const Tree& n, const std::string& p) {
-         if (auto v = d.string_map(n, p)) c.labels = std::move(*v);
-       }}};
+      {"labels", store<&DeployConfig::labels, &Decoder::string_map>}};
   return kTable;
 }
 

@@ -36,28 +36,11 @@ std::optional<std::vector<std::string>> command_line(Decoder& d, const Tree& nod
   return words;
 }
 
-void set_string(Decoder& d, std::string& field, const Tree& node, const std::string& path) {
-  if (auto v = d.string(node, path)) field = std::move(*v);
-}
-
-void set_list(Decoder& d, std::vector<std::string>& field, const Tree& node,
-              const std::string& path) {
-  if (auto v = d.string_or_list(node, path)) field = std::move(*v);
-}
-
-void set_bool(Decoder& d, bool& field, const Tree& node, const std::string& path) {
-  if (auto v = d.boolean(node, path)) field = *v;
-}
-
 // env_file: a path, a list of paths, or a list of {path, required}.
 void decode_env_files(Decoder& d, Service& s, const Tree& node, const std::string& path) {
   static const FieldTable<EnvFile> kTable = {
-      {"path", [](Decoder& d, EnvFile& f, const Tree& n,
-                  const std::string& p) { f.path = d.string(n, p).value_or(""); }},
-      {"required",
-       [](Decoder& d, EnvFile& f, const Tree& n, const std::string& p) {
-         if (auto v = d.boolean(n, p)) f.required = *v;
-       }},
+      {"path", store<&EnvFile::path, &Decoder::string>},
+      {"required", store<&EnvFile::required, &Decoder::boolean>},
       {"format",
        [](Decoder& d, EnvFile&, const Tree& n, const std::string& p) { d.string(n, p); }}};
   s.env_files.clear();
@@ -194,40 +177,13 @@ void decode_sysctls(Decoder& d, Service& s, const Tree& node, const std::string&
 
 void decode_logging(Decoder& d, Service& s, const Tree& node, const std::string& path) {
   static const FieldTable<LoggingConfig> kTable = {
-      {"driver", [](Decoder& d, LoggingConfig& l, const Tree& n,
-                    const std::string& p) { set_string(d, l.driver, n, p); }},
-      {"options", [](Decoder& d, LoggingConfig& l, const Tree& n, const std::string& p) {
-         if (auto v = d.string_map(n, p)) l.options = std::move(*v);
-       }}};
+      {"driver", store<&LoggingConfig::driver, &Decoder::string>},
+      {"options", store<&LoggingConfig::options, &Decoder::string_map>}};
   LoggingConfig logging;
   decode_fields(d, logging, node, path, kTable);
   s.logging = std::move(logging);
 }
 
-#define STRING_FIELD(key, member)                                          \
-  {                                                                        \
-    key, [](Decoder& d, Service& s, const Tree& n, const std::string& p) { \
-      set_string(d, s.member, n, p);                                       \
-    }                                                                      \
-  }
-#define LIST_FIELD(key, member)                                            \
-  {                                                                        \
-    key, [](Decoder& d, Service& s, const Tree& n, const std::string& p) { \
-      set_list(d, s.member, n, p);                                         \
-    }                                                                      \
-  }
-#define BOOL_FIELD(key, member)                                            \
-  {                                                                        \
-    key, [](Decoder& d, Service& s, const Tree& n, const std::string& p) { \
-      set_bool(d, s.member, n, p);                                         \
-    }                                                                      \
-  }
-#define SIZE_FIELD(key, member)                                            \
-  {                                                                        \
-    key, [](Decoder& d, Service& s, const Tree& n, const std::string& p) { \
-      if (auto v = d.byte_size(n, p)) s.member = v;                        \
-    }                                                                      \
-  }
 #define INT_FIELD(key, member, min, max)                                   \
   {                                                                        \
     key, [](Decoder& d, Service& s, const Tree& n, const std::string& p) { \
@@ -237,33 +193,33 @@ void decode_logging(Decoder& d, Service& s, const Tree& node, const std::string&
 
 const Table& service_table() {
   static const Table kTable = {
-      STRING_FIELD("image", image),
-      STRING_FIELD("hostname", hostname),
-      STRING_FIELD("domainname", domainname),
-      STRING_FIELD("mac_address", mac_address),
-      STRING_FIELD("cpuset", cpuset),
-      STRING_FIELD("pid", pid),
-      STRING_FIELD("ipc", ipc),
-      STRING_FIELD("uts", uts),
-      STRING_FIELD("userns_mode", userns_mode),
-      STRING_FIELD("cgroup_parent", cgroup_parent),
-      STRING_FIELD("platform", platform),
-      LIST_FIELD("dns", dns),
-      LIST_FIELD("dns_search", dns_search),
-      LIST_FIELD("dns_opt", dns_opt),
-      LIST_FIELD("devices", devices),
-      LIST_FIELD("security_opt", security_opt),
-      LIST_FIELD("links", links),
-      LIST_FIELD("external_links", external_links),
-      LIST_FIELD("volumes_from", volumes_from),
-      LIST_FIELD("group_add", group_add),
-      BOOL_FIELD("read_only", read_only),
-      BOOL_FIELD("privileged", privileged),
-      BOOL_FIELD("tty", tty),
-      BOOL_FIELD("stdin_open", stdin_open),
-      SIZE_FIELD("shm_size", shm_size),
-      SIZE_FIELD("mem_limit", mem_limit),
-      SIZE_FIELD("mem_reservation", mem_reservation),
+      {"image", store<&Service::image, &Decoder::string>},
+      {"hostname", store<&Service::hostname, &Decoder::string>},
+      {"domainname", store<&Service::domainname, &Decoder::string>},
+      {"mac_address", store<&Service::mac_address, &Decoder::string>},
+      {"cpuset", store<&Service::cpuset, &Decoder::string>},
+      {"pid", store<&Service::pid, &Decoder::string>},
+      {"ipc", store<&Service::ipc, &Decoder::string>},
+      {"uts", store<&Service::uts, &Decoder::string>},
+      {"userns_mode", store<&Service::userns_mode, &Decoder::string>},
+      {"cgroup_parent", store<&Service::cgroup_parent, &Decoder::string>},
+      {"platform", store<&Service::platform, &Decoder::string>},
+      {"dns", store<&Service::dns, &Decoder::string_or_list>},
+      {"dns_search", store<&Service::dns_search, &Decoder::string_or_list>},
+      {"dns_opt", store<&Service::dns_opt, &Decoder::string_or_list>},
+      {"devices", store<&Service::devices, &Decoder::string_or_list>},
+      {"security_opt", store<&Service::security_opt, &Decoder::string_or_list>},
+      {"links", store<&Service::links, &Decoder::string_or_list>},
+      {"external_links", store<&Service::external_links, &Decoder::string_or_list>},
+      {"volumes_from", store<&Service::volumes_from, &Decoder::string_or_list>},
+      {"group_add", store<&Service::group_add, &Decoder::string_or_list>},
+      {"read_only", store<&Service::read_only, &Decoder::boolean>},
+      {"privileged", store<&Service::privileged, &Decoder::boolean>},
+      {"tty", store<&Service::tty, &Decoder::boolean>},
+      {"stdin_open", store<&Service::stdin_open, &Decoder::boolean>},
+      {"shm_size", store<&Service::shm_size, &Decoder::byte_size>},
+      {"mem_limit", store<&Service::mem_limit, &Decoder::byte_size>},
+      {"mem_reservation", store<&Service::mem_reservation, &Decoder::byte_size>},
       INT_FIELD("cpu_shares", cpu_shares, 0, 262144),
       INT_FIELD("cpu_quota", cpu_quota, -1, INT64_MAX),
       INT_FIELD("cpu_period", cpu_period, 0, 1000000),
@@ -271,26 +227,11 @@ const Table& service_table() {
       INT_FIELD("oom_score_adj", oom_score_adj, -1000, 1000),
       INT_FIELD("mem_swappiness", mem_swappiness, 0, 100),
       INT_FIELD("scale", scale, 0, 100000),
-      {"memswap_limit",
-       [](Decoder& d, Service& s, const Tree& n, const std::string& p) {
-         if (auto v = d.byte_size_or_unlimited(n, p)) s.memswap_limit = v;
-       }},
-      {"cpus",
-       [](Decoder& d, Service& s, const Tree& n, const std::string& p) {
-         if (auto v = d.cpus(n, p)) s.cpus = v;
-       }},
-      {"init",
-       [](Decoder& d, Service& s, const Tree& n, const std::string& p) {
-         if (auto v = d.boolean(n, p)) s.init = v;
-       }},
-      {"oom_kill_disable",
-       [](Decoder& d, Service& s, const Tree& n, const std::string& p) {
-         if (auto v = d.boolean(n, p)) s.oom_kill_disable = v;
-       }},
-      {"stop_grace_period",
-       [](Decoder& d, Service& s, const Tree& n, const std::string& p) {
-         if (auto v = d.duration(n, p)) s.stop_grace_period = v;
-       }},
+      {"memswap_limit", store<&Service::memswap_limit, &Decoder::byte_size_or_unlimited>},
+      {"cpus", store<&Service::cpus, &Decoder::cpus>},
+      {"init", store<&Service::init, &Decoder::boolean>},
+      {"oom_kill_disable", store<&Service::oom_kill_disable, &Decoder::boolean>},
+      {"stop_grace_period", store<&Service::stop_grace_period, &Decoder::duration>},
       {"command",
        [](Decoder& d, Service& s, const Tree& n, const std::string& p) {
          if (auto v = command_line(d, n, p)) s.command = std::move(v);
@@ -299,18 +240,9 @@ const Table& service_table() {
        [](Decoder& d, Service& s, const Tree& n, const std::string& p) {
          if (auto v = command_line(d, n, p)) s.entrypoint = std::move(v);
        }},
-      {"environment",
-       [](Decoder& d, Service& s, const Tree& n, const std::string& p) {
-         if (auto v = d.optional_string_map(n, p)) s.environment = std::move(*v);
-       }},
-      {"labels",
-       [](Decoder& d, Service& s, const Tree& n, const std::string& p) {
-         if (auto v = d.string_map(n, p)) s.labels = std::move(*v);
-       }},
-      {"annotations",
-       [](Decoder& d, Service& s, const Tree& n, const std::string& p) {
-         if (auto v = d.string_map(n, p)) s.annotations = std::move(*v);
-       }},
+      {"environment", store<&Service::environment, &Decoder::optional_string_map>},
+      {"labels", store<&Service::labels, &Decoder::string_map>},
+      {"annotations", store<&Service::annotations, &Decoder::string_map>},
       {"pull_policy",
        [](Decoder& d, Service& s, const Tree& n, const std::string& p) {
          if (auto v = one_of(d, n, p, {"always", "never", "missing", "build", "if_not_present"}))
@@ -349,10 +281,6 @@ const Table& service_table() {
   return kTable;
 }
 
-#undef STRING_FIELD
-#undef LIST_FIELD
-#undef BOOL_FIELD
-#undef SIZE_FIELD
 #undef INT_FIELD
 
 }  // namespace

@@ -32,10 +32,8 @@ const FieldTable<ServiceNetwork>& attachment_table() {
          else if (text)
            d.error(v, p, "invalid IPv4 address " + quote(*text));
        }},
-      {"ipv6_address", [](Decoder& d, ServiceNetwork& n, const Tree& v,
-                          const std::string& p) { n.ipv6_address = d.string(v, p).value_or(""); }},
-      {"mac_address", [](Decoder& d, ServiceNetwork& n, const Tree& v,
-                         const std::string& p) { n.mac_address = d.string(v, p).value_or(""); }},
+      {"ipv6_address", store<&ServiceNetwork::ipv6_address, &Decoder::string>},
+      {"mac_address", store<&ServiceNetwork::mac_address, &Decoder::string>},
       {"priority", [](Decoder& d, ServiceNetwork& n, const Tree& v,
                       const std::string& p) { n.priority = d.integer(v, p); }},
       {"driver_opts", [](Decoder& d, ServiceNetwork& n, const Tree& v, const std::string& p) {

@@ -84,39 +84,23 @@ void decode_short_volume(Decoder& d, Service& s, const Tree& node, const std::st
 
 void decode_bind_options(Decoder& d, VolumeMount& m, const Tree& node, const std::string& path) {
   static const FieldTable<VolumeMount> kTable = {
-      {"propagation", [](Decoder& d, VolumeMount& m, const Tree& n,
-                         const std::string& p) { m.propagation = d.string(n, p).value_or(""); }},
-      {"create_host_path",
-       [](Decoder& d, VolumeMount& m, const Tree& n, const std::string& p) {
-         if (auto v = d.boolean(n, p)) m.create_host_path = v;
-       }},
-      {"selinux", [](Decoder& d, VolumeMount& m, const Tree& n, const std::string& p) {
-         m.selinux = d.string(n, p).value_or("");
-       }}};
+      {"propagation", store<&VolumeMount::propagation, &Decoder::string>},
+      {"create_host_path", store<&VolumeMount::create_host_path, &Decoder::boolean>},
+      {"selinux", store<&VolumeMount::selinux, &Decoder::string>}};
   decode_fields(d, m, node, path, kTable);
 }
 
 void decode_volume_options(Decoder& d, VolumeMount& m, const Tree& node, const std::string& path) {
   static const FieldTable<VolumeMount> kTable = {
-      {"nocopy",
-       [](Decoder& d, VolumeMount& m, const Tree& n, const std::string& p) {
-         if (auto v = d.boolean(n, p)) m.nocopy = *v;
-       }},
-      {"subpath", [](Decoder& d, VolumeMount& m, const Tree& n, const std::string& p) {
-         m.subpath = d.string(n, p).value_or("");
-       }}};
+      {"nocopy", store<&VolumeMount::nocopy, &Decoder::boolean>},
+      {"subpath", store<&VolumeMount::subpath, &Decoder::string>}};
   decode_fields(d, m, node, path, kTable);
 }
 
 void decode_tmpfs_options(Decoder& d, VolumeMount& m, const Tree& node, const std::string& path) {
   static const FieldTable<VolumeMount> kTable = {
-      {"size",
-       [](Decoder& d, VolumeMount& m, const Tree& n, const std::string& p) {
-         if (auto v = d.byte_size(n, p)) m.tmpfs_size = v;
-       }},
-      {"mode", [](Decoder& d, VolumeMount& m, const Tree& n, const std::string& p) {
-         if (auto v = d.file_mode(n, p)) m.tmpfs_mode = v;
-       }}};
+      {"size", store<&VolumeMount::tmpfs_size, &Decoder::byte_size>},
+      {"mode", store<&VolumeMount::tmpfs_mode, &Decoder::file_mode>}};
   decode_fields(d, m, node, path, kTable);
 }
 
@@ -130,16 +114,10 @@ const FieldTable<VolumeMount>& long_volume_table() {
          else if (v)
            d.error(n, p, "invalid mount type " + quote(*v) + " (expected volume, bind or tmpfs)");
        }},
-      {"source", [](Decoder& d, VolumeMount& m, const Tree& n,
-                    const std::string& p) { m.source = d.string(n, p).value_or(""); }},
-      {"target", [](Decoder& d, VolumeMount& m, const Tree& n,
-                    const std::string& p) { m.target = d.string(n, p).value_or(""); }},
-      {"read_only",
-       [](Decoder& d, VolumeMount& m, const Tree& n, const std::string& p) {
-         if (auto v = d.boolean(n, p)) m.read_only = *v;
-       }},
-      {"consistency", [](Decoder& d, VolumeMount& m, const Tree& n,
-                         const std::string& p) { m.consistency = d.string(n, p).value_or(""); }},
+      {"source", store<&VolumeMount::source, &Decoder::string>},
+      {"target", store<&VolumeMount::target, &Decoder::string>},
+      {"read_only", store<&VolumeMount::read_only, &Decoder::boolean>},
+      {"consistency", store<&VolumeMount::consistency, &Decoder::string>},
       {"bind", decode_bind_options},
       {"volume", decode_volume_options},
       {"tmpfs", decode_tmpfs_options}};

@@ -59,6 +59,21 @@ using FieldDecoder = void (*)(Decoder&, T&, const Tree& value, const std::string
 template <class T>
 using FieldTable = std::unordered_map<std::string_view, FieldDecoder<T>>;
 
+// A table entry that reads a value with one of Decoder's readers and stores it in a member:
+//   {"driver_opts", store<&Network::driver_opts, &Decoder::string_map>}
+template <auto Member>
+struct MemberOf;
+template <class T, class V, V T::*M>
+struct MemberOf<M> {
+  using Object = T;
+};
+
+template <auto Member, auto Read>
+void store(Decoder& d, typename MemberOf<Member>::Object& out, const Tree& node,
+           const std::string& path) {
+  if (auto value = (d.*Read)(node, path)) out.*Member = std::move(*value);
+}
+
 void report_unknown_key(Decoder& d, const TreeEntry& entry, const std::string& path);
 nlohmann::json tree_to_json(const Tree& node);
 

@@ -12,13 +12,15 @@ using Json = nlohmann::json;
 template <class Map>
 Json map_json(const Map& map) {
   Json out = Json::object();
-  for (const auto& [k, v] : map) out[k] = v;
+  for (const auto& [k, v] : map)
+    out[k] = v;
   return out;
 }
 
 Json optional_map_json(const OptionalStringMap& map) {
   Json out = Json::object();
-  for (const auto& [k, v] : map) out[k] = v ? Json(*v) : Json(nullptr);
+  for (const auto& [k, v] : map)
+    out[k] = v ? Json(*v) : Json(nullptr);
   return out;
 }
 
@@ -165,7 +167,8 @@ Json deploy_json(const DeployConfig& d) {
 
 Json throttle_json(const std::vector<ThrottleDevice>& devices) {
   Json out = Json::array();
-  for (const auto& d : devices) out.push_back(Json{{"path", d.path}, {"rate", d.rate}});
+  for (const auto& d : devices)
+    out.push_back(Json{{"path", d.path}, {"rate", d.rate}});
   return out;
 }
 
@@ -257,7 +260,8 @@ void put_network(Json& out, const Service& s) {
   put(out, "network_mode", s.network_mode);
   if (!s.ports.empty()) {
     out["ports"] = Json::array();
-    for (const auto& p : s.ports) out["ports"].push_back(port_json(p));
+    for (const auto& p : s.ports)
+      out["ports"].push_back(port_json(p));
   }
   put(out, "expose", s.expose);
   put(out, "links", s.links);
@@ -272,7 +276,8 @@ void put_network(Json& out, const Service& s) {
 void put_storage(Json& out, const Service& s) {
   if (!s.volumes.empty()) {
     out["volumes"] = Json::array();
-    for (const auto& v : s.volumes) out["volumes"].push_back(volume_json(v));
+    for (const auto& v : s.volumes)
+      out["volumes"].push_back(volume_json(v));
   }
   put(out, "volumes_from", s.volumes_from);
   put(out, "tmpfs", s.tmpfs);
@@ -282,8 +287,10 @@ void put_storage(Json& out, const Service& s) {
 
 Json extension_json(const BoxcomposeExtension& x) {
   Json bandwidth = Json::object();
-  if (x.egress_bits_per_second) bandwidth["egress"] = std::to_string(*x.egress_bits_per_second) + "bit";
-  if (x.ingress_bits_per_second) bandwidth["ingress"] = std::to_string(*x.ingress_bits_per_second) + "bit";
+  if (x.egress_bits_per_second)
+    bandwidth["egress"] = std::to_string(*x.egress_bits_per_second) + "bit";
+  if (x.ingress_bits_per_second)
+    bandwidth["ingress"] = std::to_string(*x.ingress_bits_per_second) + "bit";
   return Json{{"bandwidth", bandwidth}};
 }
 
@@ -311,7 +318,8 @@ Json network_json(const Network& n) {
     out["ipam"] = ipam;
   }
   if (!n.labels.empty()) out["labels"] = map_json(n.labels);
-  for (auto it = n.extensions.begin(); it != n.extensions.end(); ++it) out[it.key()] = it.value();
+  for (auto it = n.extensions.begin(); it != n.extensions.end(); ++it)
+    out[it.key()] = it.value();
   return out;
 }
 
@@ -321,7 +329,8 @@ Json volume_object_json(const Volume& v) {
   if (!v.driver_opts.empty()) out["driver_opts"] = map_json(v.driver_opts);
   put_flag(out, "external", v.external);
   if (!v.labels.empty()) out["labels"] = map_json(v.labels);
-  for (auto it = v.extensions.begin(); it != v.extensions.end(); ++it) out[it.key()] = it.value();
+  for (auto it = v.extensions.begin(); it != v.extensions.end(); ++it)
+    out[it.key()] = it.value();
   return out;
 }
 
@@ -338,7 +347,8 @@ Json file_object_json(const FileObject& f) {
 template <class Map, class Fn>
 Json section_json(const Map& map, Fn fn) {
   Json out = Json::object();
-  for (const auto& [key, value] : map) out[key] = fn(value);
+  for (const auto& [key, value] : map)
+    out[key] = fn(value);
   return out;
 }
 
@@ -366,7 +376,8 @@ Json to_json(const Service& s) {
     out["logging"] = logging;
   }
   if (s.boxcompose) out["x-boxcompose"] = extension_json(*s.boxcompose);
-  for (auto it = s.extensions.begin(); it != s.extensions.end(); ++it) out[it.key()] = it.value();
+  for (auto it = s.extensions.begin(); it != s.extensions.end(); ++it)
+    out[it.key()] = it.value();
   return out;  // keys sorted, as Docker Compose prints them
 }
 

@@ -87,8 +87,10 @@ constexpr size_t kLinearDuplicateCheck = 16;
 
 size_t count_nodes(const Tree& t) {
   size_t n = 1;
-  for (const auto& item : t.items()) n += count_nodes(item);
-  for (const auto& e : t.entries()) n += count_nodes(e.value);
+  for (const auto& item : t.items())
+    n += count_nodes(item);
+  for (const auto& e : t.entries())
+    n += count_nodes(e.value);
   return n;
 }
 
@@ -272,8 +274,8 @@ class TreeBuilder {
     } else if (key.is_null()) {
       parent.key = "null";
     } else {
-      fail(key.mark(), std::string("mapping keys must be strings, not ") +
-                           std::string(key.kind_name()));
+      fail(key.mark(),
+           std::string("mapping keys must be strings, not ") + std::string(key.kind_name()));
     }
   }
 
@@ -319,12 +321,14 @@ class TreeBuilder {
     if (entries.size() <= kLinearDuplicateCheck) return;
     std::vector<const TreeEntry*> sorted;
     sorted.reserve(entries.size());
-    for (const TreeEntry& e : entries) sorted.push_back(&e);
+    for (const TreeEntry& e : entries)
+      sorted.push_back(&e);
     std::sort(sorted.begin(), sorted.end(),
               [](const TreeEntry* a, const TreeEntry* b) { return a->key < b->key; });
     for (size_t i = 1; i < sorted.size(); ++i) {
       if (sorted[i]->key == sorted[i - 1]->key) {
-        const TreeEntry* later = sorted[i]->key_mark.line > sorted[i - 1]->key_mark.line ? sorted[i] : sorted[i - 1];
+        const TreeEntry* later =
+            sorted[i]->key_mark.line > sorted[i - 1]->key_mark.line ? sorted[i] : sorted[i - 1];
         fail(later->key_mark, "duplicate key \"" + later->key + "\"");
       }
     }

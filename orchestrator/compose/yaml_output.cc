@@ -30,9 +30,10 @@ bool looks_numeric(std::string_view s) {
 bool looks_like_another_type(const std::string& s) {
   if (s.empty()) return true;
   std::string lower;
-  for (char c : s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  static const char* kWords[] = {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "~",
-                                 ".inf", "-.inf", "+.inf", ".nan"};
+  for (char c : s)
+    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static const char* kWords[] = {"true", "false", "yes", "no",   "on",    "off",   "y",
+                                 "n",    "null",  "~",   ".inf", "-.inf", "+.inf", ".nan"};
   if (std::find_if(std::begin(kWords), std::end(kWords),
                    [&](const char* w) { return lower == w; }) != std::end(kWords))
     return true;
@@ -90,8 +91,10 @@ class YamlWriter {
 
   void string(const std::string& s) {
     yaml_scalar_style_t style = YAML_ANY_SCALAR_STYLE;
-    if (s.find('\n') != std::string::npos) style = YAML_LITERAL_SCALAR_STYLE;
-    else if (looks_like_another_type(s)) style = YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+    if (s.find('\n') != std::string::npos)
+      style = YAML_LITERAL_SCALAR_STYLE;
+    else if (looks_like_another_type(s))
+      style = YAML_DOUBLE_QUOTED_SCALAR_STYLE;
     scalar(s, style);
   }
 
@@ -101,17 +104,18 @@ class YamlWriter {
       case nlohmann::json::value_t::string:
         return string(value.get_ref<const std::string&>());
       case nlohmann::json::value_t::array:
-        yaml_sequence_start_event_initialize(&e, nullptr, nullptr, 1,
-                                             value.empty() ? YAML_FLOW_SEQUENCE_STYLE
-                                                           : YAML_BLOCK_SEQUENCE_STYLE);
+        yaml_sequence_start_event_initialize(
+            &e, nullptr, nullptr, 1,
+            value.empty() ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE);
         emit(e);
-        for (const auto& item : value) write_value(item, false);
+        for (const auto& item : value)
+          write_value(item, false);
         yaml_sequence_end_event_initialize(&e);
         return emit(e);
       case nlohmann::json::value_t::object:
-        yaml_mapping_start_event_initialize(&e, nullptr, nullptr, 1,
-                                            value.empty() ? YAML_FLOW_MAPPING_STYLE
-                                                          : YAML_BLOCK_MAPPING_STYLE);
+        yaml_mapping_start_event_initialize(
+            &e, nullptr, nullptr, 1,
+            value.empty() ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE);
         emit(e);
         for (const std::string* key : key_order(value, top_level)) {
           string(*key);
@@ -130,10 +134,11 @@ class YamlWriter {
   static std::vector<const std::string*> key_order(const nlohmann::json& object, bool top_level) {
     std::vector<const std::string*> keys;
     keys.reserve(object.size());
-    for (auto it = object.begin(); it != object.end(); ++it) keys.push_back(&it.key());
+    for (auto it = object.begin(); it != object.end(); ++it)
+      keys.push_back(&it.key());
     if (!top_level) return keys;
-    static const std::vector<std::string> kFirst = {"name", "services", "networks", "volumes",
-                                                    "secrets", "configs"};
+    static const std::vector<std::string> kFirst = {"name",    "services", "networks",
+                                                    "volumes", "secrets",  "configs"};
     auto rank = [](const std::string* k) {
       auto it = std::find(kFirst.begin(), kFirst.end(), *k);
       return it - kFirst.begin();
@@ -149,6 +154,8 @@ class YamlWriter {
 
 }  // namespace
 
-std::string to_yaml(const nlohmann::json& value) { return YamlWriter().write(value); }
+std::string to_yaml(const nlohmann::json& value) {
+  return YamlWriter().write(value);
+}
 
 }  // namespace compose

@@ -75,6 +75,12 @@ if command -v dot >/dev/null; then
   check "graph --format png writes a PNG" test "$(head -c 4 "$work/graph.png" | tail -c 3)" = "PNG"
 fi
 
+# --- a literal '$' survives config output and reloads to the same value
+printf 'services:\n  s:\n    image: x\n    environment:\n      PRICE: "$$5"\n' > "$work/dollar.yaml"
+"$bc" config -f "$work/dollar.yaml" > "$work/dollar-out.yaml" 2>&1
+out=$("$bc" config -f "$work/dollar-out.yaml" --format json 2>&1)
+check "literal dollar round-trips through config" contains "$out" '"PRICE": "$$5"'
+
 # --- errors: exit code 1, file:line:col: path: message on stderr, every error listed
 cat > "$work/bad.yaml" <<'YAML'
 services:
