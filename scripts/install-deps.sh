@@ -8,7 +8,7 @@ packages=(
   libyaml-cpp-dev libyaml-dev libboost-graph-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libnl-3-dev libnl-route-3-dev libcli11-dev nlohmann-json3-dev
-  libseccomp-dev libcap-dev busybox-static iproute2 graphviz
+  libseccomp-dev libcap-dev busybox-static iproute2 graphviz runc bc
 )
 
 missing=()

@@ -4,6 +4,7 @@
 
 #include "cli/verbs.h"
 #include "compose/serialize.h"
+#include "graph/dependency_graph.h"
 
 namespace cli {
 namespace {
@@ -63,6 +64,7 @@ void run_config(const GlobalOptions& global, const ConfigOptions& opts) {
   // With profiles, `config --profiles` must see every service, not only the enabled ones.
   if (opts.list_profiles) load.profiles = {"*"};
   compose::Project project = compose::load_project(load);
+  graph::DependencyGraph::build(project).start_levels();  // a dependency cycle is an error
   if (opts.quiet) return;
 
   std::ofstream file;

@@ -44,7 +44,8 @@ const FieldTable<ServiceNetwork>& attachment_table() {
 
 void add_extra_host(Decoder& d, Service& s, const std::string& host, const std::string& ip,
                     const Tree& at, const std::string& path) {
-  if (host.empty() || !is_ip(ip)) {
+  // host-gateway stands for the host's address, filled in when the container starts.
+  if (host.empty() || !(is_ip(ip) || ip == "host-gateway")) {
     d.error(at, path, "invalid extra host " + quote(host + ":" + ip) + " (expected HOST:IP)");
     return;
   }

@@ -1,5 +1,8 @@
 #include "compose/diagnostics.h"
 
+#include <algorithm>
+#include <tuple>
+
 namespace compose {
 namespace {
 
@@ -35,7 +38,15 @@ void Diagnostics::error(Diagnostic diagnostic) {
 }
 
 void Diagnostics::throw_if_any() const {
-  if (!errors_.empty()) throw LoadError(errors_);
+  if (errors_.empty()) return;
+  // Errors are found in passes (decoding, then cross-references); a reader wants file order.
+  std::vector<Diagnostic> sorted = errors_;
+  std::stable_sort(sorted.begin(), sorted.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    const std::string& fa = a.mark.file ? *a.mark.file : std::string();
+    const std::string& fb = b.mark.file ? *b.mark.file : std::string();
+    return std::tie(fa, a.mark.line, a.mark.column) < std::tie(fb, b.mark.line, b.mark.column);
+  });
+  throw LoadError(std::move(sorted));
 }
 
 LoadError::LoadError(std::vector<Diagnostic> diagnostics)

@@ -346,12 +346,13 @@ TEST(LoaderErrors, EveryErrorOfAFileIsReported) {
   EXPECT_EQ(errors[1],
             std::string("/p/compose.yaml:6:16: services.web.mem_limit: invalid size \"lots\"") +
                 kSizeHint);
+  // In file order, although the dependency is checked after the restart policy is read.
   EXPECT_EQ(errors[2],
-            "/p/compose.yaml:8:14: services.web.restart: invalid restart policy \"sometimes\" "
-            "(expected no, always, on-failure[:max-retries] or unless-stopped)");
-  EXPECT_EQ(errors[3],
             "/p/compose.yaml:7:18: services.web.depends_on[0]: service \"web\" depends on "
             "undefined service \"nowhere\"");
+  EXPECT_EQ(errors[3],
+            "/p/compose.yaml:8:14: services.web.restart: invalid restart policy \"sometimes\" "
+            "(expected no, always, on-failure[:max-retries] or unless-stopped)");
   EXPECT_EQ(errors[4],
             "/p/compose.yaml:9:15: services.web.volumes[0]: service \"web\" refers to undefined "
             "volume \"data\"");
@@ -559,14 +560,14 @@ TEST(LoaderErrors, ResourceSettingsThatDisagree) {
     container_name: one
     scale: 2
 )"),
-      ElementsAre("/p/compose.yaml:8:5: services.limits: mem_limit and "
-                  "deploy.resources.limits.memory are both set and differ",
-                  "/p/compose.yaml:22:5: services.named: container_name \"one\" cannot be shared "
-                  "by 2 replicas",
-                  "/p/compose.yaml:15:5: services.reservation: mem_reservation is above mem_limit",
-                  "/p/compose.yaml:3:5: services.scaled: scale and deploy.replicas are both set "
+      ElementsAre("/p/compose.yaml:3:5: services.scaled: scale and deploy.replicas are both set "
                   "and differ",
-                  "/p/compose.yaml:19:5: services.swap: memswap_limit needs mem_limit"));
+                  "/p/compose.yaml:8:5: services.limits: mem_limit and "
+                  "deploy.resources.limits.memory are both set and differ",
+                  "/p/compose.yaml:15:5: services.reservation: mem_reservation is above mem_limit",
+                  "/p/compose.yaml:19:5: services.swap: memswap_limit needs mem_limit",
+                  "/p/compose.yaml:22:5: services.named: container_name \"one\" cannot be shared "
+                  "by 2 replicas"));
 }
 
 TEST(LoaderErrors, UlimitsAndBlkio) {
@@ -635,24 +636,24 @@ volumes:
     driver: rexray
 )"),
       ElementsAre(
+          "/p/compose.yaml:4:19: services.web.network_mode: network_mode and networks cannot be "
+          "used together",
+          "/p/compose.yaml:9:7: services.api.networks.front: ipv4_address 10.0.0.5 is outside the "
+          "subnets of network \"front\"",
+          "/p/compose.yaml:11:7: services.api.networks.back: ipv4_address needs a subnet in "
+          "networks.back.ipam.config",
           "/p/compose.yaml:14:23: services.api.networks.plain.ipv4_address: invalid IPv4 address "
           "\"300.1.1.1\"",
-          "/p/compose.yaml:25:13: networks.overlay.driver: unsupported network driver \"overlay\" "
-          "(boxcompose runs bridge networks)",
-          "/p/compose.yaml:32:13: volumes.cloud.driver: unsupported volume driver \"rexray\" "
-          "(boxcompose runs local volumes)",
-          "/p/compose.yaml:27:5: networks.bad.ipam.config[0].subnet: invalid subnet "
-          "\"172.28.0.0/40\" (expected e.g. 172.28.0.0/16)",
           "/p/compose.yaml:17:5: networks.front.ipam.config[0].gateway: gateway \"172.29.0.1\" is "
           "not an address in 172.28.0.0/16",
           "/p/compose.yaml:17:5: networks.front.ipam.config[0].ip_range: ip_range "
           "\"172.28.0.0/8\" is not inside 172.28.0.0/16",
-          "/p/compose.yaml:11:7: services.api.networks.back: ipv4_address needs a subnet in "
-          "networks.back.ipam.config",
-          "/p/compose.yaml:9:7: services.api.networks.front: ipv4_address 10.0.0.5 is outside the "
-          "subnets of network \"front\"",
-          "/p/compose.yaml:4:19: services.web.network_mode: network_mode and networks cannot be "
-          "used together"));
+          "/p/compose.yaml:25:13: networks.overlay.driver: unsupported network driver \"overlay\" "
+          "(boxcompose runs bridge networks)",
+          "/p/compose.yaml:27:5: networks.bad.ipam.config[0].subnet: invalid subnet "
+          "\"172.28.0.0/40\" (expected e.g. 172.28.0.0/16)",
+          "/p/compose.yaml:32:13: volumes.cloud.driver: unsupported volume driver \"rexray\" "
+          "(boxcompose runs local volumes)"));
 }
 
 TEST(LoaderErrors, SecretsAndConfigsNeedExactlyOneSource) {
@@ -693,9 +694,9 @@ TEST(LoaderErrors, ARequiredEnvFileThatIsMissing) {
       - path: ./gone.env
         required: true
 )"),
-              ElementsAre("/p/compose.yaml:8:9: services.other.env_file[0]: env file /p/gone.env "
+              ElementsAre("/p/compose.yaml:4:15: services.web.env_file: env file /p/missing.env "
                           "not found",
-                          "/p/compose.yaml:4:15: services.web.env_file: env file /p/missing.env "
+                          "/p/compose.yaml:8:9: services.other.env_file[0]: env file /p/gone.env "
                           "not found"));
 }
 

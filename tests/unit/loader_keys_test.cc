@@ -882,7 +882,7 @@ TEST(LoaderKeys, BoxcomposeBandwidthAndOtherExtensions) {
   ASSERT_TRUE(s.boxcompose);
   EXPECT_EQ(s.boxcompose->egress_bits_per_second, 10'000'000);
   EXPECT_EQ(s.boxcompose->ingress_bits_per_second, 16'000'000);
-  EXPECT_EQ(s.extensions, nlohmann::ordered_json({{"x-team", "payments"}}));
+  EXPECT_EQ(s.extensions, nlohmann::json({{"x-team", "payments"}}));
   EXPECT_EQ(service(p, "plain").boxcompose, std::nullopt);
 }
 
@@ -907,7 +907,7 @@ x-defaults:
   EXPECT_EQ(p.name, "mystack");
   EXPECT_EQ(p.working_dir, "/p");
   EXPECT_EQ(p.files, Strings{"/p/compose.yaml"});
-  EXPECT_EQ(p.extensions, nlohmann::ordered_json({{"x-defaults", {{"restart", "always"}}}}));
+  EXPECT_EQ(p.extensions, nlohmann::json({{"x-defaults", {{"restart", "always"}}}}));
 }
 
 TEST(LoaderKeys, TopLevelNetworks) {

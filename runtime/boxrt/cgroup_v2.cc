@@ -1,0 +1,180 @@
+// cgroup v2: one directory. A controller must be enabled in every ancestor's
+// cgroup.subtree_control; when the host's tree lacks it, say so instead of a bare EINVAL.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <sstream>
+#include <thread>
+
+#include "boxrt/cgroup.h"
+#include "boxrt/error.h"
+
+namespace boxrt {
+namespace {
+
+bool exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
+
+bool has_word(const std::string& text, const std::string& word) {
+  std::istringstream in(text);
+  std::string w;
+  while (in >> w)
+    if (w == word) return true;
+  return false;
+}
+
+// OCI cpu.shares (2..262144) -> cgroup v2 cpu.weight (1..10000), as runc converts.
+uint64_t shares_to_weight(uint64_t shares) {
+  if (shares == 0) return 100;
+  return 1 + ((shares - 2) * 9999) / 262142;
+}
+
+// blkio.weight (10..1000) -> io.weight (1..10000).
+uint64_t blkio_to_io_weight(uint64_t w) { return w == 0 ? 100 : 1 + (w - 10) * 9999 / 990; }
+
+class CgroupV2 : public Cgroup {
+ public:
+  CgroupV2(std::string root, std::string dir) {
+    paths_.v2 = true;
+    paths_.unified_root = std::move(root);
+    paths_.dirs[""] = std::move(dir);
+  }
+
+  const CgroupPaths& paths() const override { return paths_; }
+
+  void create() override {
+    std::string rel = dir().substr(paths_.unified_root.size());
+    std::string cur = paths_.unified_root;
+    std::istringstream in(rel);
+    std::string part;
+    while (std::getline(in, part, '/')) {
+      if (part.empty()) continue;
+      cur += "/" + part;
+      if (mkdir(cur.c_str(), 0755) < 0 && errno != EEXIST) throw Error::sys("mkdir cgroup", cur, errno);
+    }
+  }
+
+  void apply(const Resources& r) override {
+    if (r.memory) apply_memory(*r.memory);
+    if (r.cpu) apply_cpu(*r.cpu);
+    if (r.pids) write("pids", "pids.max", r.pids->limit > 0 ? std::to_string(r.pids->limit) : "max");
+    if (r.block_io && r.block_io->weight)
+      write("io", "io.weight", "default " + std::to_string(blkio_to_io_weight(*r.block_io->weight)));
+    for (const auto& [key, value] : r.unified) {
+      if (key.find('/') != std::string::npos) throw Error("linux.resources.unified: invalid key " + key);
+      write(key.substr(0, key.find('.')), key, value);
+    }
+  }
+
+  void attach(pid_t pid) override { write_cgroup_file(dir() + "/cgroup.procs", std::to_string(pid)); }
+
+  std::vector<pid_t> pids() const override {
+    return exists(dir()) ? read_pid_list(dir() + "/cgroup.procs") : std::vector<pid_t>{};
+  }
+
+  void freeze(bool frozen) override {
+    write_cgroup_file(dir() + "/cgroup.freeze", frozen ? "1" : "0");
+  }
+
+  bool frozen() const override {
+    std::string f = dir() + "/cgroup.freeze";
+    return exists(f) && read_cgroup_file(f) == "1";
+  }
+
+  CgroupStats stats() const override {
+    CgroupStats s;
+    s.memory_usage = number("memory.current");
+    std::string max = exists(dir() + "/memory.max") ? read_cgroup_file(dir() + "/memory.max") : "max";
+    s.memory_limit = max == "max" ? UINT64_MAX : std::stoull(max);
+    s.cpu_usage_ns = keyed("cpu.stat", "usage_usec") * 1000;
+    s.pids_current = number("pids.current");
+    s.oom_kills = keyed("memory.events", "oom_kill");
+    return s;
+  }
+
+  bool destroy() override {
+    for (int i = 0; i < 200 && exists(dir()); ++i) {
+      if (rmdir(dir().c_str()) == 0) return true;
+      if (errno != EBUSY) throw Error::sys("remove cgroup", dir(), errno);
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    if (exists(dir())) throw Error("remove cgroup " + dir() + ": still busy after 1s");
+    return false;
+  }
+
+ private:
+  const std::string& dir() const { return paths_.dirs.at(""); }
+
+  // Enables `controller` from the root down to our parent, checking each level offers it.
+  void enable(const std::string& controller) {
+    std::string cur = paths_.unified_root;
+    std::string rel = dir().substr(cur.size());
+    std::istringstream in(rel);
+    std::string part;
+    while (std::getline(in, part, '/')) {
+      if (part.empty()) continue;
+      std::string avail = exists(cur + "/cgroup.controllers") ? read_cgroup_file(cur + "/cgroup.controllers") : "";
+      if (!has_word(avail, controller))
+        throw Error("a " + controller + " limit was requested but the cgroup2 tree at " + cur +
+                    " lacks the " + controller + " controller (cgroup.controllers: \"" + avail + "\")");
+      std::string sub = cur + "/cgroup.subtree_control";
+      if (!has_word(read_cgroup_file(sub), controller)) write_cgroup_file(sub, "+" + controller);
+      cur += "/" + part;
+    }
+  }
+
+  void write(const std::string& controller, const std::string& name, const std::string& value) {
+    enable(controller);
+    write_cgroup_file(dir() + "/" + name, value);
+  }
+
+  void apply_memory(const MemoryResources& m) {
+    if (m.limit) write("memory", "memory.max", *m.limit < 0 ? "max" : std::to_string(*m.limit));
+    if (m.reservation) write("memory", "memory.low", std::to_string(*m.reservation));
+    if (m.swap) {
+      // OCI's swap is memory+swap; v2's memory.swap.max is swap alone.
+      std::string v = *m.swap < 0 ? "max" : std::to_string(*m.swap - m.limit.value_or(0));
+      write("memory", "memory.swap.max", v);
+    }
+  }
+
+  void apply_cpu(const CpuResources& c) {
+    if (c.shares) write("cpu", "cpu.weight", std::to_string(shares_to_weight(*c.shares)));
+    if (c.quota || c.period) {
+      std::string quota = c.quota && *c.quota > 0 ? std::to_string(*c.quota) : "max";
+      write("cpu", "cpu.max", quota + " " + std::to_string(c.period.value_or(100000)));
+    }
+    if (!c.cpus.empty()) write("cpuset", "cpuset.cpus", c.cpus);
+    if (!c.mems.empty()) write("cpuset", "cpuset.mems", c.mems);
+  }
+
+  uint64_t number(const std::string& name) const {
+    std::string f = dir() + "/" + name;
+    if (!exists(f)) return 0;
+    std::string v = read_cgroup_file(f);
+    return v.empty() || v == "max" ? 0 : std::stoull(v);
+  }
+
+  uint64_t keyed(const std::string& name, const std::string& key) const {
+    std::string f = dir() + "/" + name;
+    if (!exists(f)) return 0;
+    std::istringstream in(read_cgroup_file(f));
+    std::string k;
+    uint64_t v;
+    while (in >> k >> v)
+      if (k == key) return v;
+    return 0;
+  }
+
+  CgroupPaths paths_;
+};
+
+}  // namespace
+
+std::unique_ptr<Cgroup> make_cgroup_v2(const std::string& unified_root, const std::string& dir) {
+  if (dir.rfind(unified_root, 0) != 0) throw Error("cgroup " + dir + " is not under " + unified_root);
+  return std::make_unique<CgroupV2>(unified_root, dir);
+}
+
+}  // namespace boxrt

@@ -1,0 +1,188 @@
+// Runtime: everything after create. State is recomputed from the kernel on every call
+// (is the init alive, is the exec fifo still there, is the cgroup frozen).
+#include "boxrt/container.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <thread>
+
+#include "boxrt/error.h"
+#include "boxrt/launch.h"
+#include "boxrt/namespaces.h"
+#include "boxrt/oci_config.h"
+
+namespace boxrt {
+namespace {
+
+bool same_namespace(pid_t pid, const char* name) {
+  struct stat a, b;
+  std::string theirs = "/proc/" + std::to_string(pid) + "/ns/" + name;
+  std::string ours = std::string("/proc/self/ns/") + name;
+  if (stat(theirs.c_str(), &a) < 0 || stat(ours.c_str(), &b) < 0) return false;
+  return a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
+// The container's spec, with every namespace replaced by the init's, for exec.
+ContainerSpec exec_spec(const ContainerSpec& base, const Process& process, pid_t pid) {
+  ContainerSpec spec = base;
+  spec.process = process;
+  spec.linux.namespaces.clear();
+  for (const char* type : {"user", "mount", "pid", "network", "ipc", "uts", "cgroup"}) {
+    const char* name = namespace_proc_name(type);
+    if (same_namespace(pid, name)) continue;
+    spec.linux.namespaces.push_back({type, "/proc/" + std::to_string(pid) + "/ns/" + name});
+  }
+  return spec;
+}
+
+}  // namespace
+
+Runtime::Runtime(std::string root) : store_(std::move(root)) {}
+
+Status Runtime::status_of(const ContainerState& s) const {
+  if (!process_alive(s.pid, s.pid_start_time)) return Status::kStopped;
+  if (access(store_.fifo(s.id).c_str(), F_OK) == 0) return Status::kCreated;
+  if (!s.cgroup.dirs.empty() && open_cgroup(s.cgroup)->frozen()) return Status::kPaused;
+  return Status::kRunning;
+}
+
+ContainerState Runtime::state(const std::string& id) const {
+  ContainerState s = store_.load(id);
+  s.status = status_of(s);
+  return s;
+}
+
+std::vector<ContainerState> Runtime::list() const {
+  std::vector<ContainerState> out;
+  for (const auto& id : store_.ids()) {
+    try {
+      out.push_back(state(id));
+    } catch (const Error&) {
+      // removed while we listed
+    }
+  }
+  return out;
+}
+
+ContainerSpec Runtime::config(const std::string& id) const {
+  return load_config(store_.dir(id) + "/config.json");
+}
+
+void Runtime::start(const std::string& id) {
+  ContainerState s = state(id);
+  if (s.status != Status::kCreated)
+    throw Error("start " + id + ": container is " + status_name(s.status) + ", not created");
+  std::string fifo = store_.fifo(id);
+  UniqueFd fd(open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+  if (!fd) throw Error::sys("start " + id + ": open", fifo, errno);
+  if (write(fd.get(), "0", 1) != 1) throw Error::sys("start " + id + ": write", fifo, errno);
+  unlink(fifo.c_str());
+}
+
+void Runtime::kill(const std::string& id, int sig, bool all) {
+  ContainerState s = state(id);
+  if (s.status == Status::kStopped && !all)
+    throw Error("kill " + id + ": container is not running", ESRCH);
+  if (all && !s.cgroup.dirs.empty()) {
+    auto cg = open_cgroup(s.cgroup);
+    for (pid_t p : cg->pids()) ::kill(p, sig);
+    // Frozen tasks only act on SIGKILL once thawed.
+    if (sig == SIGKILL && cg->frozen()) cg->freeze(false);
+    return;
+  }
+  if (::kill(s.pid, sig) < 0) throw Error::sys("kill " + id + ": signal", std::to_string(s.pid), errno);
+}
+
+void Runtime::wait_gone(const ContainerState& s) const {
+  auto cg = s.cgroup.dirs.empty() ? nullptr : open_cgroup(s.cgroup);
+  for (int i = 0; i < 1000; ++i) {
+    waitpid(s.pid, nullptr, WNOHANG);  // reaps it if it is our child; ECHILD otherwise
+    bool alive = process_alive(s.pid, s.pid_start_time);
+    if (!alive && (!cg || cg->pids().empty())) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  throw Error("processes of container " + s.id + " are still alive after SIGKILL");
+}
+
+void Runtime::remove(const std::string& id, bool force) {
+  try {
+    ContainerState s = state(id);
+    if ((s.status == Status::kRunning || s.status == Status::kPaused) && !force)
+      throw Error("cannot delete container that is " + std::string(status_name(s.status)) +
+                  " (stop it first, or use --force)");
+    if (s.status != Status::kStopped) kill(id, SIGKILL, true);
+    if (s.status != Status::kStopped && process_alive(s.pid, s.pid_start_time))
+      ::kill(s.pid, SIGKILL);
+    wait_gone(s);
+    if (!s.cgroup.dirs.empty()) open_cgroup(s.cgroup)->destroy();
+    store_.remove(id);
+  } catch (const Error& e) {
+    throw e.with_context("delete " + id);
+  }
+}
+
+int wait_exit_code(pid_t pid) {
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) throw Error::sys("wait for", std::to_string(pid), errno);
+  }
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return WEXITSTATUS(status);
+}
+
+int Runtime::wait(const std::string& id) { return wait_exit_code(store_.load(id).pid); }
+
+pid_t Runtime::exec(const std::string& id, const Process& process, const ExecOptions& opts) {
+  try {
+    ContainerState s = state(id);
+    if (s.status != Status::kRunning && s.status != Status::kCreated)
+      throw Error(std::string("container is ") + status_name(s.status));
+    ContainerSpec spec = exec_spec(config(id), process, s.pid);
+    auto cg = s.cgroup.dirs.empty() ? nullptr : open_cgroup(s.cgroup);
+    LaunchRequest req;
+    req.init.spec = &spec;
+    req.init.exec_mode = true;
+    req.init.stdin_path = opts.stdin_path;
+    req.init.stdout_path = opts.stdout_path;
+    req.init.stderr_path = opts.stderr_path;
+    if (const Namespace* pid = spec.find_namespace("pid")) req.join_pid_ns = pid->path;
+    req.cgroup = cg.get();
+    return launch(req);
+  } catch (const Error& e) {
+    throw e.with_context("exec in " + id);
+  }
+}
+
+std::vector<pid_t> Runtime::ps(const std::string& id) const {
+  ContainerState s = state(id);
+  if (s.cgroup.dirs.empty()) return {};
+  return open_cgroup(s.cgroup)->pids();
+}
+
+void Runtime::pause(const std::string& id) {
+  ContainerState s = state(id);
+  if (s.status != Status::kRunning)
+    throw Error("pause " + id + ": container is " + status_name(s.status) + ", not running");
+  open_cgroup(s.cgroup)->freeze(true);
+}
+
+void Runtime::resume(const std::string& id) {
+  ContainerState s = state(id);
+  if (s.status != Status::kPaused)
+    throw Error("resume " + id + ": container is " + status_name(s.status) + ", not paused");
+  open_cgroup(s.cgroup)->freeze(false);
+}
+
+CgroupStats Runtime::stats(const std::string& id) const {
+  ContainerState s = state(id);
+  if (s.cgroup.dirs.empty()) return {};
+  return open_cgroup(s.cgroup)->stats();
+}
+
+}  // namespace boxrt

@@ -1,0 +1,76 @@
+// The runtime's public API: what the orchestrator and boxrun call. A Runtime owns one
+// state root (boxrun's --root); containers in it are named by id.
+//
+//   boxrt::Runtime rt("/run/boxcompose/runtime");
+//   rt.create("web-1", spec, {.bundle = dir});   // init waits in its namespaces
+//   rt.start("web-1");                            // execs process.args
+//   int code = rt.wait("web-1");                  // only from the process that created it
+//   rt.remove("web-1");
+//
+// create() clones the container init as a child of the calling process (so the caller
+// can wait for it). It clones with raw clone(2): call it from a single-threaded process
+// or before starting threads (as boxrun and the per-project supervisor do).
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "boxrt/cgroup.h"
+#include "boxrt/spec.h"
+#include "boxrt/state.h"
+
+namespace boxrt {
+
+struct CreateOptions {
+  std::string bundle;  // recorded in the state; relative root.path resolves against it
+  std::string stdin_path, stdout_path, stderr_path;  // empty: inherit the caller's
+  std::string pid_file;
+};
+
+struct ExecOptions {
+  std::string stdin_path, stdout_path, stderr_path;
+};
+
+class Runtime {
+ public:
+  explicit Runtime(std::string root = "/run/boxrun");
+
+  ContainerState create(const std::string& id, const ContainerSpec& spec,
+                        const CreateOptions& opts = {});
+  void start(const std::string& id);
+  ContainerState state(const std::string& id) const;
+  std::vector<ContainerState> list() const;
+  // Signals the init, or with `all` every process of the container's cgroup.
+  void kill(const std::string& id, int sig, bool all = false);
+  // runc delete: a created or stopped container goes; a running one only with force.
+  void remove(const std::string& id, bool force = false);
+  // Waits for the init; valid only in the process that called create(). Returns the
+  // exit code, or 128 + signal.
+  int wait(const std::string& id);
+
+  // Starts `process` inside the running container; returns its pid (a child of the caller).
+  pid_t exec(const std::string& id, const Process& process, const ExecOptions& opts = {});
+  std::vector<pid_t> ps(const std::string& id) const;
+  void pause(const std::string& id);
+  void resume(const std::string& id);
+  CgroupStats stats(const std::string& id) const;
+  ContainerSpec config(const std::string& id) const;  // the spec it was created from
+
+  const StateStore& store() const { return store_; }
+
+ private:
+  Status status_of(const ContainerState& s) const;
+  void wait_gone(const ContainerState& s) const;
+
+  StateStore store_;
+};
+
+// waitpid + decode: exit code, or 128 + signal.
+int wait_exit_code(pid_t pid);
+
+// Every check create() makes before it clones, for callers that want errors early.
+void validate_spec(const ContainerSpec& spec);
+
+}  // namespace boxrt

@@ -1,0 +1,183 @@
+#include "boxrt/init.h"
+
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+#include "boxrt/caps.h"
+#include "boxrt/error.h"
+#include "boxrt/namespaces.h"
+#include "boxrt/procfs.h"
+#include "boxrt/rlimits.h"
+#include "boxrt/rootfs.h"
+#include "boxrt/seccomp.h"
+#include "boxrt/sync.h"
+#include "boxrt/user.h"
+
+namespace boxrt {
+namespace {
+
+void redirect(const std::string& path, int target, int flags) {
+  if (path.empty()) return;
+  int fd = open(path.c_str(), flags | O_CLOEXEC, 0644);
+  if (fd < 0) throw Error::sys("open stdio file", path, errno);
+  check_sys(dup2(fd, target), "dup2", path);
+  close(fd);
+}
+
+void setup_stdio(const InitConfig& cfg) {
+  redirect(cfg.stdin_path, 0, O_RDONLY);
+  redirect(cfg.stdout_path, 1, O_WRONLY | O_CREAT | O_APPEND);
+  redirect(cfg.stderr_path, 2, O_WRONLY | O_CREAT | O_APPEND);
+}
+
+void set_names(const ContainerSpec& spec) {
+  if (!spec.hostname.empty() || !spec.domainname.empty()) {
+    if (!spec.find_namespace("uts"))
+      throw Error("hostname/domainname set without a uts namespace; refusing to rename the host");
+  }
+  if (!spec.hostname.empty())
+    check_sys(sethostname(spec.hostname.data(), spec.hostname.size()), "sethostname", spec.hostname);
+  if (!spec.domainname.empty())
+    check_sys(setdomainname(spec.domainname.data(), spec.domainname.size()), "setdomainname",
+              spec.domainname);
+}
+
+void setup_root(const InitConfig& cfg) {
+  const ContainerSpec& spec = *cfg.spec;
+  if (cfg.new_mount_ns) prepare_rootfs(spec, cfg.cgroup_mounts);
+  enter_rootfs(spec, cfg.new_mount_ns);
+  // Before finish_rootfs makes /proc/sys read-only.
+  apply_sysctls(spec.linux.sysctl);
+  if (cfg.new_mount_ns) finish_rootfs(spec);
+  set_names(spec);
+}
+
+// Every fd above stdio is closed by execve: whatever the caller leaked into us (a
+// directory of the host, say) must not reach the container (CVE-2024-21626).
+void close_inherited_fds() {
+  if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+  for (int fd = 3; fd < 65536; ++fd) fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+void switch_identity(const Process& p, bool seccomp_now, const ContainerSpec& spec) {
+  if (seccomp_now) load_seccomp(*spec.linux.seccomp);
+  if (p.capabilities) drop_bounding_set(*p.capabilities);
+  switch_user(p.user);
+  if (p.capabilities) apply_capabilities(*p.capabilities);
+}
+
+std::vector<char*> cstrings(const std::vector<std::string>& v) {
+  std::vector<char*> out;
+  for (const auto& s : v) out.push_back(const_cast<char*>(s.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
+// Returns the path to exec once start says so.
+std::string setup(const InitConfig& cfg) {
+  const ContainerSpec& spec = *cfg.spec;
+  const Process& p = spec.process;
+  if (!sync_wait_go(cfg.sync_fd)) throw Error("the runtime went away before the container started");
+  setup_stdio(cfg);
+  join_namespaces(spec);
+  // In a user namespace our ids are still the host's (unmapped there): become its root
+  // so that files we create are owned by a mapped id.
+  if (spec.find_namespace("user")) {
+    check_sys(setresgid(0, 0, 0), "setresgid", "0 in the user namespace");
+    check_sys(setresuid(0, 0, 0), "setresuid", "0 in the user namespace");
+  }
+  if (cfg.new_cgroup_ns) check_sys(unshare(CLONE_NEWCGROUP), "unshare cgroup namespace");
+  if (!cfg.exec_mode) {
+    check_sys(setsid(), "setsid");
+    setup_root(cfg);
+  }
+  apply_rlimits(p.rlimits);
+  const bool nnp = p.no_new_privileges;
+  const bool has_seccomp = spec.linux.seccomp.has_value();
+  switch_identity(p, has_seccomp && !nnp, spec);
+  check_cwd(p.cwd);
+  check_sys(chdir(p.cwd.c_str()), "chdir to process.cwd", p.cwd);
+  char buf[4096];
+  if (!getcwd(buf, sizeof buf) || buf[0] != '/')
+    throw Error("process.cwd " + p.cwd + " is outside the container's root");
+  if (p.user.umask) umask(*p.user.umask);
+  if (p.args.empty()) throw Error("process.args is empty");
+  std::string exe = resolve_executable(p.args[0], p.env);
+  close_inherited_fds();
+  if (nnp) check_sys(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl", "PR_SET_NO_NEW_PRIVS");
+  if (has_seccomp && nnp) load_seccomp(*spec.linux.seccomp);
+  return exe;
+}
+
+}  // namespace
+
+void check_cwd(const std::string& cwd) {
+  if (cwd.empty() || cwd[0] != '/') throw Error("process.cwd \"" + cwd + "\" is not absolute");
+  // A cwd through a leaked fd of the host escapes the rootfs (CVE-2024-21626).
+  for (const char* prefix : {"/proc/self/fd", "/proc/thread-self/fd"})
+    if (cwd.rfind(prefix, 0) == 0) throw Error("process.cwd " + cwd + " is under " + prefix + "; refusing");
+  if (cwd.rfind("/proc/", 0) == 0 && cwd.find("/fd/") != std::string::npos)
+    throw Error("process.cwd " + cwd + " goes through a process's fds; refusing");
+}
+
+std::string resolve_executable(const std::string& arg0, const std::vector<std::string>& env) {
+  auto runnable = [](const std::string& path) {
+    struct stat st;
+    return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(path.c_str(), X_OK) == 0;
+  };
+  if (arg0.find('/') != std::string::npos) {
+    if (!runnable(arg0)) throw Error::sys("executable", arg0, errno ? errno : EACCES);
+    return arg0;
+  }
+  std::string path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  for (const auto& e : env)
+    if (e.rfind("PATH=", 0) == 0) path = e.substr(5);
+  size_t i = 0;
+  while (i <= path.size()) {
+    size_t j = path.find(':', i);
+    if (j == std::string::npos) j = path.size();
+    std::string dir = path.substr(i, j - i);
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + arg0;
+    if (runnable(candidate)) return candidate;
+    i = j + 1;
+  }
+  throw Error("executable " + arg0 + " not found in $PATH (" + path + ")", ENOENT);
+}
+
+void run_init(const InitConfig& cfg) {
+  std::string exe;
+  try {
+    exe = setup(cfg);
+  } catch (const Error& e) {
+    sync_send_error(cfg.sync_fd, e);
+    _exit(1);
+  } catch (const std::exception& e) {
+    sync_send_error(cfg.sync_fd, Error(e.what()));
+    _exit(1);
+  }
+  sync_send_ready(cfg.sync_fd);
+  if (cfg.exec_fifo_fd >= 0) {
+    char c;
+    ssize_t n;
+    do n = read(cfg.exec_fifo_fd, &c, 1);
+    while (n < 0 && errno == EINTR);
+    if (n != 1) _exit(1);
+  }
+  auto argv = cstrings(cfg.spec->process.args);
+  auto envp = cstrings(cfg.spec->process.env);
+  execve(exe.c_str(), argv.data(), envp.data());
+  int err = errno;
+  dprintf(2, "boxrun: exec %s: %s\n", exe.c_str(), strerror(err));
+  _exit(127);
+}
+
+}  // namespace boxrt

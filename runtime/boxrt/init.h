@@ -1,0 +1,29 @@
+// What the cloned child does, in order, between clone and execve (nsjail's contain.cc).
+// Runs in the child only; reports failure over the sync socket and _exits, never throws.
+#pragma once
+
+#include <string>
+
+#include "boxrt/mounts.h"
+#include "boxrt/spec.h"
+
+namespace boxrt {
+
+struct InitConfig {
+  const ContainerSpec* spec = nullptr;
+  int sync_fd = -1;
+  int exec_fifo_fd = -1;        // read one byte from it before execve; -1: exec at once
+  bool exec_mode = false;       // `exec` into a running container: no rootfs, no hostname
+  bool new_cgroup_ns = false;   // unshare it after the parent moved us into the cgroup
+  bool new_mount_ns = false;
+  CgroupBindSources cgroup_mounts;
+  std::string stdin_path, stdout_path, stderr_path;  // empty: inherit
+};
+
+[[noreturn]] void run_init(const InitConfig& cfg);
+
+// The part of process setup shared by init and exec, exposed for tests.
+std::string resolve_executable(const std::string& arg0, const std::vector<std::string>& env);
+void check_cwd(const std::string& cwd);
+
+}  // namespace boxrt

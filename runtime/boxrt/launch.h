@@ -1,0 +1,23 @@
+// Clone a child into new (or joined) namespaces, let it run init.cc, and do the parent's
+// half of the handshake: id maps, cgroup, oom_score_adj, then wait until it is ready.
+#pragma once
+
+#include <sys/types.h>
+
+#include "boxrt/cgroup.h"
+#include "boxrt/init.h"
+
+namespace boxrt {
+
+struct LaunchRequest {
+  InitConfig init;      // sync_fd is filled in here
+  int clone_flags = 0;  // CLONE_NEW* to create
+  std::string join_pid_ns;  // path of a pid namespace to clone into
+  Cgroup* cgroup = nullptr;
+};
+
+// Returns the child's pid once it is ready (waiting on the exec fifo, or exec'ing).
+// On failure the child is killed and reaped, and the child's own error is thrown.
+pid_t launch(LaunchRequest& req);
+
+}  // namespace boxrt

@@ -1,0 +1,27 @@
+// Writes into /proc go through here: each file is opened without following symlinks and
+// checked to live on a real procfs (fstatfs == PROC_SUPER_MAGIC) before anything is
+// written, so a rootfs that mounts a tmpfs or a bind over /proc cannot redirect the
+// write (the class of bug behind runc's CVE-2019-16884/CVE-2019-19921).
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+
+#include "boxrt/fd.h"
+
+namespace boxrt {
+
+// Throws unless fd is on procfs; `path` is only used for the message.
+void check_procfs(int fd, const std::string& path);
+
+// Opens a file under /proc (O_CLOEXEC|O_NOFOLLOW) and checks it is on procfs.
+UniqueFd open_proc_file(const std::string& path, int flags);
+
+void write_proc_file(const std::string& path, const std::string& value);
+
+// linux.sysctl: "net.ipv4.ip_forward" -> /proc/sys/net/ipv4/ip_forward.
+void apply_sysctls(const std::map<std::string, std::string>& sysctls);
+
+}  // namespace boxrt

@@ -1,0 +1,61 @@
+#include "boxrt/sync.h"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace boxrt {
+namespace {
+
+enum Kind : int32_t { kGo = 1, kReady = 2, kError = 3 };
+
+struct Message {
+  int32_t kind;
+  int32_t err;
+  char text[2048];
+};
+
+void send_msg(int fd, int32_t kind, int32_t err, const std::string& text) {
+  Message m = {};
+  m.kind = kind;
+  m.err = err;
+  strncpy(m.text, text.c_str(), sizeof m.text - 1);
+  while (send(fd, &m, sizeof m, MSG_NOSIGNAL) < 0 && errno == EINTR) {
+  }
+}
+
+bool recv_msg(int fd, Message* m) {
+  ssize_t n;
+  do n = recv(fd, m, sizeof *m, 0);
+  while (n < 0 && errno == EINTR);
+  return n == static_cast<ssize_t>(sizeof *m);
+}
+
+}  // namespace
+
+SyncPair make_sync_pair() {
+  int fds[2];
+  check_sys(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds), "socketpair");
+  return {UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
+void sync_send_go(int fd) { send_msg(fd, kGo, 0, ""); }
+
+bool sync_wait_go(int fd) {
+  Message m;
+  return recv_msg(fd, &m) && m.kind == kGo;
+}
+
+void sync_send_ready(int fd) { send_msg(fd, kReady, 0, ""); }
+
+void sync_send_error(int fd, const Error& e) { send_msg(fd, kError, e.code(), e.what()); }
+
+void sync_wait_ready(int fd) {
+  Message m;
+  if (!recv_msg(fd, &m)) throw Error("container init exited before it was ready");
+  if (m.kind == kError) throw Error(m.text, m.err);
+  if (m.kind != kReady) throw Error("container init sent an unexpected message");
+}
+
+}  // namespace boxrt

@@ -1,0 +1,366 @@
+// Real containers from a busybox rootfs (root, real kernel): what the probe sees inside,
+// limits that bite, and that nothing is left after delete.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+
+#include "boxrt/container.h"
+#include "boxrt/error.h"
+#include "boxrt/seccomp.h"
+#include "boxrt_testing/rootfs.h"
+
+namespace {
+
+using boxrt::ContainerSpec;
+using boxrt::Runtime;
+using boxrt::Status;
+using nlohmann::json;
+namespace bt = boxrt::testing;
+
+std::string own_mountinfo() { return bt::read_text("/proc/self/mountinfo"); }
+
+class RuntimeContainerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root";
+    rootfs_ = bt::make_busybox_rootfs(dir_.path());
+    rt_ = std::make_unique<Runtime>(dir_.path() + "/state");
+  }
+
+  void TearDown() override {
+    if (!rt_) return;
+    for (const auto& s : rt_->list()) {
+      ADD_FAILURE() << "container " << s.id << " left behind";
+      rt_->remove(s.id, true);
+    }
+    EXPECT_EQ(own_mountinfo().find(dir_.path()), std::string::npos) << "a mount leaked";
+  }
+
+  std::string id(const std::string& name) {
+    return name + "-" + std::to_string(getpid());
+  }
+
+  // Creates, starts and waits for the container; returns its exit code and deletes it.
+  int run(const std::string& name, const ContainerSpec& spec, std::string* out = nullptr) {
+    std::string cid = id(name);
+    boxrt::CreateOptions opts;
+    opts.stdout_path = dir_.path() + "/" + name + ".out";
+    opts.stderr_path = dir_.path() + "/" + name + ".err";
+    auto st = rt_->create(cid, spec, opts);
+    auto cg = st.cgroup;
+    rt_->start(cid);
+    int code = rt_->wait(cid);
+    rt_->remove(cid);
+    for (const auto& [c, d] : cg.dirs) EXPECT_FALSE(std::filesystem::exists(d)) << d;
+    if (out) *out = opts.stdout_path;
+    return code;
+  }
+
+  json probe(const std::string& name, const ContainerSpec& spec) {
+    std::string out;
+    EXPECT_EQ(run(name, spec, &out), 0) << bt::read_text(dir_.path() + "/" + name + ".err");
+    return bt::last_json_line(out);
+  }
+
+  ContainerSpec spec(std::vector<std::string> args = {"/probe"}) {
+    return bt::probe_spec(rootfs_, std::move(args));
+  }
+
+  bt::TempDir dir_;
+  std::string rootfs_;
+  std::unique_ptr<Runtime> rt_;
+};
+
+bool has_mount(const json& info, const std::string& path) {
+  for (const auto& m : info["mounts"])
+    if (m["path"] == path) return true;
+  return false;
+}
+
+TEST_F(RuntimeContainerTest, ProbeSeesIsolatedDefaults) {
+  json info = probe("defaults", spec());
+  EXPECT_EQ(info["uid"], 0);
+  EXPECT_EQ(info["pid"], 1);
+  EXPECT_EQ(info["hostname"], "boxrun");
+  EXPECT_EQ(info["cwd"], "/");
+  EXPECT_EQ(info["no_new_privs"], 1);
+  // Docker's 14 default capabilities.
+  EXPECT_EQ(info["cap_eff"], "00000000a80425fb");
+  EXPECT_EQ(info["cap_bnd"], "00000000a80425fb");
+  EXPECT_TRUE(has_mount(info, "/proc"));
+  EXPECT_TRUE(has_mount(info, "/dev"));
+  EXPECT_TRUE(has_mount(info, "/dev/pts"));
+  EXPECT_TRUE(has_mount(info, "/proc/keys")) << "masked path";
+  EXPECT_TRUE(has_mount(info, "/proc/sys")) << "read-only path";
+  for (const auto& m : info["mounts"])
+    if (m["path"] == "/") {
+      EXPECT_EQ(m["options"].get<std::string>().substr(0, 2), "ro");
+    }
+}
+
+TEST_F(RuntimeContainerTest, DevHasDefaultNodesAndLinks) {
+  ContainerSpec s = spec({"/bin/sh", "-c",
+                          "for d in null zero full random urandom tty; do test -c /dev/$d || exit 1; done;"
+                          " test -L /dev/ptmx && test -L /dev/fd && echo hi > /dev/null && test -d /dev/shm"});
+  EXPECT_EQ(run("dev", s), 0);
+}
+
+TEST_F(RuntimeContainerTest, UserGroupsCapsAndUmask) {
+  ContainerSpec s = spec();
+  s.process.user = {1000, 1000, 027, {10, 20}};
+  s.process.cwd = "/tmp";
+  s.hostname = "probe-host";
+  std::vector<std::string> caps = {"CAP_NET_BIND_SERVICE"};
+  s.process.capabilities = boxrt::Capabilities{caps, caps, caps, caps, caps};
+  json info = probe("user", s);
+  EXPECT_EQ(info["uid"], 1000);
+  EXPECT_EQ(info["gid"], 1000);
+  EXPECT_EQ(info["groups"], json({10, 20}));
+  EXPECT_EQ(info["umask"], 027);
+  EXPECT_EQ(info["cwd"], "/tmp");
+  EXPECT_EQ(info["hostname"], "probe-host");
+  EXPECT_EQ(info["cap_eff"], "0000000000000400");
+  EXPECT_EQ(info["cap_amb"], "0000000000000400");
+  EXPECT_EQ(info["cap_bnd"], "0000000000000400");
+}
+
+TEST_F(RuntimeContainerTest, LifecycleCreateStartStateKillDelete) {
+  std::string cid = id("life");
+  rt_->create(cid, spec({"/probe", "sleep", "60"}));
+  EXPECT_EQ(rt_->state(cid).status, Status::kCreated);
+  EXPECT_THROW(rt_->create(cid, spec()), boxrt::Error) << "duplicate id";
+  rt_->start(cid);
+  EXPECT_EQ(rt_->state(cid).status, Status::kRunning);
+  EXPECT_THROW(rt_->remove(cid), boxrt::Error) << "running needs --force";
+  EXPECT_EQ(rt_->ps(cid).size(), 1u);
+  rt_->pause(cid);
+  EXPECT_EQ(rt_->state(cid).status, Status::kPaused);
+  rt_->resume(cid);
+  EXPECT_EQ(rt_->state(cid).status, Status::kRunning);
+  rt_->kill(cid, SIGKILL);
+  EXPECT_EQ(rt_->wait(cid), 128 + SIGKILL);
+  EXPECT_EQ(rt_->state(cid).status, Status::kStopped);
+  rt_->remove(cid);
+  EXPECT_THROW(rt_->state(cid), boxrt::Error);
+}
+
+TEST_F(RuntimeContainerTest, DeleteCreatedContainerKillsInit) {
+  std::string cid = id("created");
+  auto st = rt_->create(cid, spec());
+  rt_->remove(cid);
+  EXPECT_NE(kill(st.pid, 0), 0);
+  EXPECT_FALSE(std::filesystem::exists(rt_->store().dir(cid)));
+}
+
+TEST_F(RuntimeContainerTest, ExecJoinsTheContainer) {
+  std::string cid = id("exec");
+  rt_->create(cid, spec({"/probe", "sleep", "60"}));
+  rt_->start(cid);
+  boxrt::Process p = rt_->config(cid).process;
+  p.args = {"/probe"};
+  boxrt::ExecOptions eo;
+  eo.stdout_path = dir_.path() + "/exec.out";
+  pid_t pid = rt_->exec(cid, p, eo);
+  EXPECT_EQ(boxrt::wait_exit_code(pid), 0);
+  json info = bt::last_json_line(eo.stdout_path);
+  EXPECT_EQ(info["hostname"], "boxrun");
+  EXPECT_NE(info["pid"], 1);
+  rt_->remove(cid, true);
+}
+
+TEST_F(RuntimeContainerTest, SeccompDefaultProfileBlocksUnshareAndMount) {
+  ContainerSpec s = spec({"/probe", "unshare"});
+  s.linux.seccomp = boxrt::default_seccomp_profile();
+  s.process.capabilities->bounding.push_back("CAP_SYS_ADMIN");
+  s.process.capabilities->effective.push_back("CAP_SYS_ADMIN");
+  s.process.capabilities->permitted.push_back("CAP_SYS_ADMIN");
+  json r = probe("seccomp-unshare", s);
+  EXPECT_EQ(r["rc"], -1);
+  EXPECT_EQ(r["errno"], EPERM);
+  s.process.args = {"/probe", "mount"};
+  r = probe("seccomp-mount", s);
+  EXPECT_EQ(r["errno"], EPERM);
+  s.process.args = {"/probe"};
+  EXPECT_EQ(probe("seccomp-info", s)["seccomp"], 2);
+}
+
+TEST_F(RuntimeContainerTest, SeccompProfileFromSpecWithErrnoRet) {
+  ContainerSpec s = spec({"/probe", "unshare"});
+  s.linux.seccomp = boxrt::Seccomp{};
+  s.linux.seccomp->syscalls.push_back({{"unshare"}, "SCMP_ACT_ERRNO", 42u, {}});
+  s.process.no_new_privileges = false;  // loaded while still privileged
+  EXPECT_EQ(probe("seccomp-errno", s)["errno"], 42);
+}
+
+TEST_F(RuntimeContainerTest, PidsLimitMakesForkFail) {
+  ContainerSpec s = spec({"/probe", "fork", "50"});
+  s.linux.resources->pids = boxrt::PidsResources{8};
+  json r = probe("pids", s);
+  EXPECT_LT(r["forked"].get<int>(), 8);
+  EXPECT_EQ(r["errno"], EAGAIN);
+}
+
+TEST_F(RuntimeContainerTest, MemoryLimitOomKills) {
+  ContainerSpec s = spec({"/probe", "alloc", "256"});
+  s.linux.resources->memory = boxrt::MemoryResources{};
+  s.linux.resources->memory->limit = 32 << 20;
+  if (std::filesystem::exists("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes"))
+    s.linux.resources->memory->swap = 32 << 20;
+  EXPECT_EQ(run("oom", s), 128 + SIGKILL);
+}
+
+TEST_F(RuntimeContainerTest, RlimitsLowerButNeverRaise) {
+  ContainerSpec s = spec();
+  s.process.rlimits = {{"RLIMIT_NOFILE", 512, 256}};
+  json info = probe("rlimit", s);
+  EXPECT_EQ(info["nofile_soft"], 256);
+  EXPECT_EQ(info["nofile_hard"], 512);
+  struct rlimit cur;
+  getrlimit(RLIMIT_NOFILE, &cur);
+  s.process.rlimits = {{"RLIMIT_NOFILE", cur.rlim_max + 1, 10}};
+  try {
+    rt_->create(id("raise"), s);
+    FAIL() << "raising a hard limit must fail";
+  } catch (const boxrt::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("would raise"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(RuntimeContainerTest, ReadonlyRootAndBindMounts) {
+  std::string data = dir_.path() + "/data";
+  std::filesystem::create_directories(data);
+  std::ofstream(data + "/hello") << "world";
+  ContainerSpec s = spec({"/bin/sh", "-c",
+                          "cat /data/hello && ! touch /x 2>/dev/null && ! touch /data/y 2>/dev/null"
+                          " && touch /scratch/z"});
+  s.mounts.push_back({"/data", "bind", data, {"rbind", "ro", "nosuid", "nodev"}});
+  s.mounts.push_back({"/scratch", "tmpfs", "tmpfs", {"size=1m", "mode=1777"}});
+  std::string out;
+  EXPECT_EQ(run("ro", s, &out), 0) << bt::read_text(dir_.path() + "/ro.err");
+  EXPECT_EQ(bt::read_text(out), "world");
+  EXPECT_FALSE(std::filesystem::exists(data + "/y"));
+}
+
+TEST_F(RuntimeContainerTest, UserNamespaceMapsRoot) {
+  ContainerSpec s = spec({"/probe", "cat", "/proc/self/uid_map"});
+  s.linux.namespaces.push_back({"user", ""});
+  s.linux.uid_mappings = {{0, 100000, 65536}};
+  s.linux.gid_mappings = {{0, 100000, 65536}};
+  json r = probe("userns", s);
+  std::string map = r["content"];
+  EXPECT_NE(map.find("100000"), std::string::npos) << map;
+  s.process.args = {"/probe"};
+  json info = probe("userns-info", s);
+  EXPECT_EQ(info["uid"], 0);
+  EXPECT_EQ(info["cap_eff"], "00000000a80425fb");
+}
+
+TEST_F(RuntimeContainerTest, JoinsNamespaceByPath) {
+  std::string cid = id("host-uts");
+  rt_->create(cid, spec({"/probe", "sleep", "60"}));
+  rt_->start(cid);
+  ContainerSpec s = spec();
+  for (auto& ns : s.linux.namespaces)
+    if (ns.type == "uts") ns.path = "/proc/" + std::to_string(rt_->state(cid).pid) + "/ns/uts";
+  s.hostname.clear();
+  EXPECT_EQ(probe("join-uts", s)["hostname"], "boxrun");
+  rt_->remove(cid, true);
+}
+
+// --- security -------------------------------------------------------------------------
+
+TEST_F(RuntimeContainerTest, LeakedHostFdsAreClosedBeforeExec) {
+  int leaked = open(dir_.path().c_str(), O_RDONLY | O_DIRECTORY);  // no O_CLOEXEC on purpose
+  ASSERT_GE(leaked, 0);
+  json info = probe("fds", spec());
+  close(leaked);
+  std::vector<int> fds;
+  for (const auto& f : info["fds"]) fds.push_back(f["fd"]);
+  EXPECT_EQ(fds, (std::vector<int>{0, 1, 2}));
+}
+
+TEST_F(RuntimeContainerTest, CwdUnderProcSelfFdIsRefused) {
+  ContainerSpec s = spec();
+  s.process.cwd = "/proc/self/fd/7";
+  try {
+    rt_->create(id("cwd"), s);
+    FAIL() << "must refuse";
+  } catch (const boxrt::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("/proc/self/fd"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(RuntimeContainerTest, SymlinkedMountDestinationStaysInsideRootfs) {
+  std::string outside = dir_.path() + "/outside";
+  std::filesystem::create_directories(outside);
+  // An absolute symlink in the image pointing at a host directory.
+  std::filesystem::create_symlink(outside, rootfs_ + "/evil");
+  ContainerSpec s = spec();
+  s.mounts.push_back({"/evil", "tmpfs", "tmpfs", {"size=1m"}});
+  json info = probe("symlink", s);
+  // The mount landed on <rootfs>/<outside>, seen inside as <outside>...
+  EXPECT_TRUE(has_mount(info, outside));
+  EXPECT_TRUE(std::filesystem::is_directory(rootfs_ + outside));
+  // ...and never on the host directory.
+  EXPECT_EQ(own_mountinfo().find(outside), std::string::npos);
+}
+
+TEST_F(RuntimeContainerTest, WritesToProcRequireARealProcfs) {
+  // A directory that looks like /proc (as an image could ship, or a bind could place)
+  // instead of a procfs: the sysctl write must be refused, not land in the file.
+  std::string fake = dir_.path() + "/fakeproc";
+  std::filesystem::create_directories(fake + "/sys/kernel");
+  std::ofstream(fake + "/sys/kernel/domainname") << "";
+  ContainerSpec s = spec();
+  for (auto& m : s.mounts)
+    if (m.destination == "/proc") m = {"/proc", "bind", fake, {"rbind"}};
+  s.linux.masked_paths.clear();
+  s.linux.readonly_paths.clear();
+  s.linux.sysctl = {{"kernel.domainname", "evil"}};
+  try {
+    rt_->create(id("fakeproc"), s);
+    FAIL() << "must refuse";
+  } catch (const boxrt::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("not on a procfs"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(bt::read_text(fake + "/sys/kernel/domainname"), "");
+}
+
+TEST_F(RuntimeContainerTest, SysctlAndDomainname) {
+  ContainerSpec s = spec();
+  s.domainname = "example.org";
+  s.linux.sysctl = {{"kernel.msgmax", "4096"}};
+  json info = probe("sysctl", s);
+  EXPECT_EQ(info["domainname"], "example.org\n");
+}
+
+TEST_F(RuntimeContainerTest, BoxrunRunsFromASealedCopy) {
+  // boxrun create leaves its init waiting: until start, that process is boxrun itself.
+  std::string bundle = dir_.path();
+  boxrt::ContainerSpec s = spec({"/probe"});
+  s.root.path = "rootfs";
+  boxrt::save_config(s, bundle + "/config.json");
+  std::string root = dir_.path() + "/boxrun-state";
+  std::string cid = id("sealed");
+  std::string cmd = std::string(bt::kBoxrunPath) + " --root " + root + " create --bundle " +
+                    bundle + " --pid-file " + bundle + "/pid " + cid;
+  ASSERT_EQ(system(cmd.c_str()), 0);
+  pid_t pid = std::stoi(bt::read_text(bundle + "/pid"));
+  char target[256] = {};
+  EXPECT_GT(readlink(("/proc/" + std::to_string(pid) + "/exe").c_str(), target, sizeof target - 1), 0);
+  EXPECT_NE(std::string(target).find("memfd:boxrun"), std::string::npos) << target;
+  int fd = open(("/proc/" + std::to_string(pid) + "/exe").c_str(), O_WRONLY);
+  bool wrote = fd >= 0 && write(fd, "x", 1) == 1;
+  if (fd >= 0) close(fd);
+  EXPECT_FALSE(wrote) << "the runtime binary must not be writable through /proc/<pid>/exe";
+  std::string del = std::string(bt::kBoxrunPath) + " --root " + root + " delete --force " + cid;
+  EXPECT_EQ(system(del.c_str()), 0);
+  EXPECT_TRUE(std::filesystem::is_empty(root));
+}
+
+}  // namespace
