@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "boxnet/batch.h"
 #include "boxnet/error.h"
 
 namespace net {
@@ -17,16 +18,23 @@ NlAddrPtr to_nl_addr(Ipv4 ip, int prefix) {
   return addr;
 }
 
-bool add_address(Socket& sock, int ifindex, const std::string& ifname, Ipv4 ip, int prefix) {
-  const std::string object = ip.str() + "/" + std::to_string(prefix) + " on " + ifname;
+NlMsgPtr add_address_request(int ifindex, Ipv4 ip, int prefix) {
+  const std::string object = ip.str() + "/" + std::to_string(prefix);
   AddrPtr addr = alloc_addr();
   rtnl_addr_set_ifindex(addr.get(), ifindex);
   rtnl_addr_set_family(addr.get(), AF_INET);
   NlAddrPtr local = to_nl_addr(ip, prefix);
   check_nl(rtnl_addr_set_local(addr.get(), local.get()), "add address", object);
-  int err = rtnl_addr_add(sock.get(), addr.get(), NLM_F_EXCL);
-  if (sock.errno_of(err) == EEXIST) return false;
-  sock.check(err, "add address", object);
+  nl_msg* msg = nullptr;
+  check_nl(rtnl_addr_build_add_request(addr.get(), NLM_F_EXCL, &msg), "add address", object);
+  return NlMsgPtr(msg);
+}
+
+bool add_address(Socket& sock, int ifindex, const std::string& ifname, Ipv4 ip, int prefix) {
+  const std::string object = ip.str() + "/" + std::to_string(prefix) + " on " + ifname;
+  int e = request(sock, add_address_request(ifindex, ip, prefix), "add address", object);
+  if (e == EEXIST) return false;
+  if (e != 0) throw Error("add address", object, e);
   return true;
 }
 

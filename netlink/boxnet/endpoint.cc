@@ -1,9 +1,9 @@
 #include "boxnet/endpoint.h"
 
 #include <cerrno>
-#include <future>
 
 #include "boxnet/addr.h"
+#include "boxnet/batch.h"
 #include "boxnet/error.h"
 #include "boxnet/link.h"
 #include "boxnet/netns.h"
@@ -17,9 +17,10 @@ namespace {
 // The kernel registers loopback first in every namespace, so it is always ifindex 1.
 constexpr int kLoopbackIfindex = 1;
 
-int host_bridge(Socket& host, const std::string& bridge) {
-  auto link = find_link(host, bridge);
-  if (!link) throw Error("attach to bridge", bridge, ENODEV);
+int bridge_ifindex(Socket& host, const EndpointConfig& config) {
+  if (config.bridge_ifindex != 0) return config.bridge_ifindex;
+  auto link = find_link(host, config.bridge);
+  if (!link) throw Error("attach to bridge", config.bridge, ENODEV);
   return link->ifindex;
 }
 
@@ -30,28 +31,33 @@ LinkResult make_pair(Socket& host, const Netns& container, const EndpointConfig&
   spec.peer_ns = NetnsTarget::of(container);
   spec.mtu = config.mtu;
   spec.peer_mac = config.mac;
-  spec.master = host_bridge(host, config.bridge);
+  spec.master = bridge_ifindex(host, config);
   return create_veth(host, spec);
 }
 
-void configure_inside(Socket& inside, const EndpointConfig& config) {
-  auto link = find_link(inside, config.ifname);
-  if (!link) throw Error("configure", config.ifname + " in container", ENODEV);
-  set_link_up(inside, link->ifindex, config.ifname);
-  add_address(inside, link->ifindex, config.ifname, config.address, config.prefix);
-  if (config.gateway) add_default_route(inside, *config.gateway, link->ifindex, config.ifname);
-  set_link_up(inside, kLoopbackIfindex, "lo");
+// Everything inside the container in one send. The kernel applies it in order, so the
+// link is up before its address gets a prefix route, and that route is there before the
+// default route through the gateway.
+void configure_inside(Socket& inside, int ifindex, const EndpointConfig& config) {
+  const std::string& name = config.ifname;
+  Batch batch(inside);
+  batch.add(link_up_request(ifindex), "bring up", name);
+  size_t address =
+      batch.add(add_address_request(ifindex, config.address, config.prefix), "add address",
+                config.address.str() + "/" + std::to_string(config.prefix) + " on " + name);
+  batch.allow(address, EEXIST);
+  if (config.gateway) {
+    size_t route = batch.add(default_route_request(*config.gateway, ifindex, name), "add route",
+                             "default via " + config.gateway->str() + " dev " + name);
+    batch.allow(route, EEXIST);  // a container on several networks keeps its first one
+  }
+  batch.add(link_up_request(kLoopbackIfindex), "bring up", "lo");
   if (config.bandwidth.egress_bps != 0) {
-    set_rate_limit(inside, link->ifindex, config.ifname, config.bandwidth.egress_bps);
+    batch.add(rate_limit_request(ifindex, name, config.bandwidth.egress_bps), "set rate limit",
+              rate_limit_object(name, config.bandwidth.egress_bps));
   }
-}
-
-void configure(Socket& host, Socket& container_sock, const LinkResult& pair,
-               const EndpointConfig& config) {
-  configure_inside(container_sock, config);
-  if (config.bandwidth.ingress_bps != 0) {
-    set_rate_limit(host, pair.ifindex, config.host_veth, config.bandwidth.ingress_bps);
-  }
+  batch.run();
+  batch.check_all();
 }
 
 }  // namespace
@@ -62,22 +68,17 @@ bool attach(Socket& host, Socket& container_sock, const Netns& container,
   if (!pair.acted) return false;
   Rollback rollback;  // deleting the host end takes the container end and its config along
   rollback.add([&] { delete_link(host, config.host_veth); });
-  configure(host, container_sock, pair, config);
+  configure_inside(container_sock, pair.peer_ifindex, config);
+  if (config.bandwidth.ingress_bps != 0) {
+    set_rate_limit(host, pair.ifindex, config.host_veth, config.bandwidth.ingress_bps);
+  }
   rollback.commit();
   return true;
 }
 
 bool attach(Socket& host, const Netns& container, const EndpointConfig& config) {
-  // Entering the namespace for a socket takes a thread; it runs while the pair is made.
-  auto inside = std::async(std::launch::async, [&] { return Socket::open_in(container); });
-  LinkResult pair = make_pair(host, container, config);
-  if (!pair.acted) return false;
-  Rollback rollback;
-  rollback.add([&] { delete_link(host, config.host_veth); });
-  Socket sock = inside.get();
-  configure(host, sock, pair, config);
-  rollback.commit();
-  return true;
+  Socket inside = Socket::open_in(container);
+  return attach(host, inside, container, config);
 }
 
 bool detach(Socket& host, const std::string& host_veth) {

@@ -28,15 +28,19 @@ struct EndpointConfig {
   unsigned mtu = 1500;
   std::optional<Mac> mac;
   Bandwidth bandwidth;
+  // The bridge's ifindex if the caller has it (create_network returns it), to save a
+  // look-up by name; 0: look it up. Only meaningful while that bridge exists.
+  int bridge_ifindex = 0;
 };
 
 // Makes the veth pair with its container end in `container`, addresses it, routes, brings
 // it and the container's loopback up, applies rate limits. All or nothing: on failure the
 // pair is deleted again. false if host_veth already existed (nothing was changed).
+// Two sends on the host socket and one in the container, whatever the options.
 bool attach(Socket& host, const Netns& container, const EndpointConfig& config);
 
-// The same with a socket already open in the container's namespace, so a container on
-// several networks needs one.
+// The same with a socket already open in the container's namespace (it must be that
+// namespace), so a container on several networks needs one.
 bool attach(Socket& host, Socket& container_sock, const Netns& container,
             const EndpointConfig& config);
 

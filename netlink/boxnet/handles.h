@@ -9,8 +9,10 @@
 #include <netlink/route/link.h>
 #include <netlink/route/qdisc.h>
 #include <netlink/route/route.h>
+#include <netlink/route/rule.h>
 #include <netlink/socket.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -31,6 +33,8 @@ using RoutePtr = std::unique_ptr<rtnl_route, detail::Deleter<rtnl_route, rtnl_ro
 using QdiscPtr = std::unique_ptr<rtnl_qdisc, detail::Deleter<rtnl_qdisc, rtnl_qdisc_put>>;
 using CachePtr = std::unique_ptr<nl_cache, detail::Deleter<nl_cache, nl_cache_free>>;
 using NlAddrPtr = std::unique_ptr<nl_addr, detail::Deleter<nl_addr, nl_addr_put>>;
+using RulePtr = std::unique_ptr<rtnl_rule, detail::Deleter<rtnl_rule, rtnl_rule_put>>;
+using NlMsgPtr = std::unique_ptr<nl_msg, detail::Deleter<nl_msg, nlmsg_free>>;
 
 class Netns;
 
@@ -41,7 +45,8 @@ class Socket {
  public:
   // A socket in the calling thread's network namespace.
   static Socket open();
-  // A socket in `ns`, created on a short-lived thread that enters it.
+  // A socket in `ns`: the calling thread enters it just long enough to make the socket
+  // (see run_here_in).
   static Socket open_in(const Netns& ns);
 
   nl_sock* get() const { return sock_.get(); }
@@ -53,10 +58,15 @@ class Socket {
   // Throws Error(op, object, errno_of(nl_error)) when nl_error < 0.
   void check(int nl_error, const std::string& op, const std::string& object) const;
 
+  // Sequence numbers for Batch: a range of its own, so an answer is never taken for one
+  // of libnl's.
+  uint32_t next_batch_seq() { return batch_seq_++; }
+
  private:
   explicit Socket(nl_sock* sock);
   std::unique_ptr<nl_sock, detail::Deleter<nl_sock, nl_socket_free>> sock_;
   std::unique_ptr<int> kernel_errno_;  // on the heap: libnl holds its address across moves
+  uint32_t batch_seq_ = 0x80000000u;
 };
 
 // Allocation failures in libnl return nullptr; these throw instead.
@@ -64,5 +74,8 @@ LinkPtr alloc_link();
 AddrPtr alloc_addr();
 RoutePtr alloc_route();
 QdiscPtr alloc_qdisc();
+RulePtr alloc_rule();
+// An empty request of this type with its fixed header (ifinfomsg, ifaddrmsg, ...).
+NlMsgPtr alloc_msg(int type, int flags, const void* header, size_t size);
 
 }  // namespace net

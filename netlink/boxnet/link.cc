@@ -1,12 +1,15 @@
 #include "boxnet/link.h"
 
+#include <linux/if_link.h>
 #include <linux/ip.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <netlink/route/link/inet.h>
 #include <netlink/route/link/veth.h>
 
 #include <cerrno>
 
+#include "boxnet/batch.h"
 #include "boxnet/error.h"
 #include "boxnet/netns.h"
 
@@ -55,6 +58,74 @@ void apply_ns(rtnl_link* link, const NetnsTarget& target) {
   }
 }
 
+// RTM_GETLINK by name, without the counters nobody here reads (older kernels ignore the
+// filter and send them anyway).
+NlMsgPtr get_link_request(const std::string& name) {
+  ifinfomsg ifi{};
+  ifi.ifi_family = AF_UNSPEC;
+  NlMsgPtr msg = alloc_msg(RTM_GETLINK, 0, &ifi, sizeof ifi);
+  check_nl(nla_put_string(msg.get(), IFLA_IFNAME, name.c_str()), "look up link", name);
+  check_nl(nla_put_u32(msg.get(), IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS), "look up link", name);
+  return msg;
+}
+
+// ifindex and iflink (a veth's peer) from a message about link `name`; ifindex 0 if it is
+// about another one. The kernel leaves IFLA_LINK out when it equals the ifindex, which for
+// a veth means the peer (in its own namespace) got the same number.
+LinkResult ends_of(nlmsghdr* reply, const std::string& name) {
+  LinkResult ends;
+  nlattr* tb[IFLA_MAX + 1] = {};
+  if (reply->nlmsg_type != RTM_NEWLINK ||
+      nlmsg_parse(reply, sizeof(ifinfomsg), tb, IFLA_MAX, nullptr) < 0 || !tb[IFLA_IFNAME] ||
+      name != nla_get_string(tb[IFLA_IFNAME])) {
+    return ends;
+  }
+  ends.ifindex = static_cast<const ifinfomsg*>(nlmsg_data(reply))->ifi_index;
+  ends.peer_ifindex = tb[IFLA_LINK] ? static_cast<int>(nla_get_u32(tb[IFLA_LINK])) : ends.ifindex;
+  return ends;
+}
+
+std::optional<LinkResult> read_link(Socket& sock, const std::string& name) {
+  Batch batch(sock);
+  LinkResult ends;
+  size_t get = batch.add(get_link_request(name), "look up link", name,
+                         [&](nlmsghdr* reply) { ends = ends_of(reply, name); });
+  batch.run();
+  if (batch.errno_of(get) == ENODEV || (batch.errno_of(get) == 0 && ends.ifindex == 0)) {
+    return std::nullopt;
+  }
+  batch.check(get);
+  return ends;
+}
+
+// Sends a create request with NLM_F_ECHO: recent kernels (from about 6.3) answer with the
+// new link, ifindexes included, so nothing is looked up afterwards. That matters beyond the
+// round trip: RTM_GETLINK on a link with a pending carrier change first runs the change
+// (synchronize_net() included) where it would otherwise happen in the background. Older
+// kernels do not echo; then, and after EEXIST, the link is read by name. EEXIST may also
+// mean that another name in the request (a veth peer's) is taken; only an existing link of
+// this name means "already made".
+LinkResult create_and_read(Socket& sock, NlMsgPtr create, const std::string& name,
+                           const std::string& op, const std::string& object) {
+  nlmsg_hdr(create.get())->nlmsg_flags |= NLM_F_ECHO;
+  Batch batch(sock);
+  LinkResult ends;
+  size_t made = batch.add(std::move(create), op, object,
+                          [&](nlmsghdr* reply) { ends = ends_of(reply, name); });
+  batch.run();
+  const int e = batch.errno_of(made);
+  if (e != 0 && e != EEXIST) batch.check(made);
+  if (e == 0 && ends.ifindex != 0) {
+    ends.acted = true;
+    return ends;
+  }
+  auto existing = read_link(sock, name);
+  if (!existing && e == EEXIST) batch.check(made);
+  if (!existing) throw Error(op, object, ENODEV, "gone right after creation");
+  existing->acted = e == 0;
+  return *existing;
+}
+
 }  // namespace
 
 std::optional<LinkInfo> find_link(Socket& sock, const std::string& name) {
@@ -83,18 +154,19 @@ LinkResult ensure_bridge(Socket& sock, const std::string& name, unsigned mtu) {
       throw Error("create bridge", name, EEXIST, "a " + existing->kind + " link has that name");
     }
     if (!existing->up) set_link_up(sock, existing->ifindex, name);
-    return {existing->ifindex, false};
+    return {existing->ifindex, false, 0};
   }
   LinkPtr link = alloc_link();
   rtnl_link_set_name(link.get(), name.c_str());
   check_nl(rtnl_link_set_type(link.get(), "bridge"), "create bridge", name);
   rtnl_link_set_mtu(link.get(), mtu);
   rtnl_link_set_flags(link.get(), IFF_UP);
-  sock.check(rtnl_link_add(sock.get(), link.get(), NLM_F_CREATE | NLM_F_EXCL), "create bridge",
-             name);
-  auto made = find_link(sock, name);
-  if (!made) throw Error("create bridge", name, ENODEV, "gone right after creation");
-  return {made->ifindex, true};
+  nl_msg* raw = nullptr;
+  check_nl(rtnl_link_build_add_request(link.get(), NLM_F_CREATE | NLM_F_EXCL, &raw),
+           "create bridge", name);
+  LinkResult made = create_and_read(sock, NlMsgPtr(raw), name, "create bridge", name);
+  made.peer_ifindex = 0;  // ends_of() reads a link without IFLA_LINK as its own peer
+  return made;
 }
 
 bool delete_link(Socket& sock, const std::string& name) {
@@ -116,10 +188,17 @@ bool delete_bridge(Socket& sock, const std::string& name) {
   return delete_link(sock, name);
 }
 
+NlMsgPtr link_up_request(int ifindex) {
+  ifinfomsg ifi{};
+  ifi.ifi_family = AF_UNSPEC;
+  ifi.ifi_index = ifindex;
+  ifi.ifi_flags = IFF_UP;
+  ifi.ifi_change = IFF_UP;
+  return alloc_msg(RTM_NEWLINK, 0, &ifi, sizeof ifi);
+}
+
 void set_link_up(Socket& sock, int ifindex, const std::string& name) {
-  LinkPtr changes = alloc_link();
-  rtnl_link_set_flags(changes.get(), IFF_UP);
-  change_link(sock, ifindex, changes.get(), "bring up", name);
+  request_or_throw(sock, link_up_request(ifindex), "bring up", name);
 }
 
 void set_ipv4_forwarding(Socket& sock, int ifindex, const std::string& name, bool on) {
@@ -157,16 +236,10 @@ LinkResult create_veth(Socket& sock, const VethSpec& spec) {
   // Only the host end: the kernel opens a new peer before the pair is joined, so asking
   // for it up here fails with ENOTCONN. Callers bring it up once it exists.
   if (spec.up) rtnl_link_set_flags(link.get(), IFF_UP);
-  int err = rtnl_link_add(sock.get(), link.get(), NLM_F_CREATE | NLM_F_EXCL);
-  // EEXIST may also mean the peer's name is taken in the target namespace; only an
-  // existing host end means "already made".
-  if (sock.errno_of(err) == EEXIST) {
-    if (auto existing = find_link(sock, spec.host_name)) return {existing->ifindex, false};
-  }
-  sock.check(err, "create veth", object);
-  auto made = find_link(sock, spec.host_name);
-  if (!made) throw Error("create veth", object, ENODEV, "gone right after creation");
-  return {made->ifindex, true};
+  nl_msg* raw = nullptr;
+  check_nl(rtnl_link_build_add_request(link.get(), NLM_F_CREATE | NLM_F_EXCL, &raw), "create veth",
+           object);
+  return create_and_read(sock, NlMsgPtr(raw), spec.host_name, "create veth", object);
 }
 
 void move_link(Socket& sock, const std::string& name, NetnsTarget target,

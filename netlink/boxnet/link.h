@@ -26,7 +26,8 @@ struct LinkInfo {
 
 struct LinkResult {
   int ifindex = 0;
-  bool acted = false;  // false: it already existed (create) or was already gone (delete)
+  bool acted = false;    // false: it already existed (create) or was already gone (delete)
+  int peer_ifindex = 0;  // veths: the other end's ifindex, in the namespace it is in
 };
 
 std::optional<LinkInfo> find_link(Socket& sock, const std::string& name);
@@ -42,6 +43,8 @@ bool delete_link(Socket& sock, const std::string& name);
 bool delete_bridge(Socket& sock, const std::string& name);
 
 void set_link_up(Socket& sock, int ifindex, const std::string& name);
+// The request set_link_up sends, for a Batch.
+NlMsgPtr link_up_request(int ifindex);
 
 // IPv4 forwarding of packets that arrive on this link (net.ipv4.conf.<name>.forwarding).
 void set_ipv4_forwarding(Socket& sock, int ifindex, const std::string& name, bool on);
@@ -66,7 +69,8 @@ struct VethSpec {
 
 // One RTM_NEWLINK makes the pair, puts the peer into its namespace under its final name,
 // attaches the host end to the bridge and brings it up: no stray "veth0" is ever visible
-// in the host namespace. acted=false if host_name already existed.
+// in the host namespace. A RTM_GETLINK in the same send reads back both ends' ifindexes,
+// so nothing has to be looked up afterwards. acted=false if host_name already existed.
 LinkResult create_veth(Socket& sock, const VethSpec& spec);
 
 // Moves a link into another namespace and renames it there in the same request.

@@ -6,6 +6,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <thread>
 
 #include "boxnet/error.h"
@@ -26,12 +29,21 @@ class ScopedSetns {
   explicit ScopedSetns(const Netns& target) : saved_(Netns::current()) {
     check_sys(::setns(target.fd(), CLONE_NEWNET), "enter network namespace", target.path());
   }
-  ~ScopedSetns() { ::setns(saved_.fd(), CLONE_NEWNET); }
+  ~ScopedSetns() {
+    if (::setns(saved_.fd(), CLONE_NEWNET) == 0 || !must_return_) return;
+    std::fprintf(stderr, "boxnet: cannot return to the thread's network namespace: %s\n",
+                 std::strerror(errno));
+    std::abort();
+  }
+  // For a thread that lives on after the scope (run_here_in); a worker of run_in ends
+  // right after it, so there a failed return harms nothing.
+  void must_return() { must_return_ = true; }
   ScopedSetns(const ScopedSetns&) = delete;
   ScopedSetns& operator=(const ScopedSetns&) = delete;
 
  private:
   Netns saved_;
+  bool must_return_ = false;
 };
 
 }  // namespace
@@ -100,6 +112,12 @@ void run_in_thread(const Netns& ns, const std::function<void()>& fn) {
   });
   worker.join();
   if (failure) std::rethrow_exception(failure);
+}
+
+void run_here_in(const Netns& ns, const std::function<void()>& fn) {
+  ScopedSetns inside(ns);
+  inside.must_return();
+  fn();
 }
 
 }  // namespace net

@@ -45,6 +45,13 @@ class Netns {
 // other thread (and the caller) where it was, whatever fn does or throws.
 void run_in_thread(const Netns& ns, const std::function<void()>& fn);
 
+// Runs fn on the calling thread after entering ns, and returns the thread to its own
+// namespace before returning or rethrowing: ~10 us where run_in's thread costs 0.2-4 ms
+// (mostly waking a CPU for it). Only for short code of ours that does not itself change
+// namespaces, such as opening a socket. If the way back fails the process aborts: going
+// on in the wrong namespace would act on the wrong network.
+void run_here_in(const Netns& ns, const std::function<void()>& fn);
+
 template <class F>
 auto run_in(const Netns& ns, F&& fn) -> std::invoke_result_t<F> {
   using R = std::invoke_result_t<F>;

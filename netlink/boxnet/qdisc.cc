@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <climits>
 
+#include "boxnet/batch.h"
 #include "boxnet/error.h"
 
 namespace net {
@@ -32,8 +33,12 @@ QdiscPtr root_qdisc(int ifindex) {
 
 }  // namespace
 
-void set_rate_limit(Socket& sock, int ifindex, const std::string& name, uint64_t bits_per_second) {
-  const std::string object = name + " " + std::to_string(bits_per_second) + " bit/s";
+std::string rate_limit_object(const std::string& name, uint64_t bits_per_second) {
+  return name + " " + std::to_string(bits_per_second) + " bit/s";
+}
+
+NlMsgPtr rate_limit_request(int ifindex, const std::string& name, uint64_t bits_per_second) {
+  const std::string object = rate_limit_object(name, bits_per_second);
   const uint64_t bytes = bits_per_second / 8;
   // libnl's tbf takes rates as int bytes/s (~17 Gbit/s at most).
   if (bytes == 0 || bytes > INT_MAX) throw Error("set rate limit", object, ERANGE);
@@ -42,8 +47,15 @@ void set_rate_limit(Socket& sock, int ifindex, const std::string& name, uint64_t
   check_nl(rtnl_tc_set_kind(TC_CAST(q.get()), "tbf"), "set rate limit", object);
   rtnl_qdisc_tbf_set_rate(q.get(), static_cast<int>(bytes), bucket_bytes(bytes), 0);
   check_nl(rtnl_qdisc_tbf_set_limit_by_latency(q.get(), kLatencyUsec), "set rate limit", object);
-  sock.check(rtnl_qdisc_add(sock.get(), q.get(), NLM_F_CREATE | NLM_F_REPLACE), "set rate limit",
-             object);
+  nl_msg* msg = nullptr;
+  check_nl(rtnl_qdisc_build_add_request(q.get(), NLM_F_CREATE | NLM_F_REPLACE, &msg),
+           "set rate limit", object);
+  return NlMsgPtr(msg);
+}
+
+void set_rate_limit(Socket& sock, int ifindex, const std::string& name, uint64_t bits_per_second) {
+  request_or_throw(sock, rate_limit_request(ifindex, name, bits_per_second), "set rate limit",
+                   rate_limit_object(name, bits_per_second));
 }
 
 bool clear_root_qdisc(Socket& sock, int ifindex, const std::string& name) {

@@ -2,6 +2,7 @@
 #include <netlink/handlers.h>
 
 #include <cerrno>
+#include <optional>
 
 #include "boxnet/error.h"
 #include "boxnet/handles.h"
@@ -48,7 +49,9 @@ Socket Socket::open() {
 }
 
 Socket Socket::open_in(const Netns& ns) {
-  return run_in(ns, [] { return Socket::open(); });
+  std::optional<Socket> made;
+  run_here_in(ns, [&] { made.emplace(Socket::open()); });
+  return std::move(*made);
 }
 
 LinkPtr alloc_link() {
@@ -62,6 +65,16 @@ RoutePtr alloc_route() {
 }
 QdiscPtr alloc_qdisc() {
   return QdiscPtr(must(rtnl_qdisc_alloc(), "qdisc"));
+}
+RulePtr alloc_rule() {
+  return RulePtr(must(rtnl_rule_alloc(), "rule"));
+}
+
+NlMsgPtr alloc_msg(int type, int flags, const void* header, size_t size) {
+  NlMsgPtr msg(must(nlmsg_alloc_simple(type, flags), "netlink message"));
+  check_nl(nlmsg_append(msg.get(), const_cast<void*>(header), size, NLMSG_ALIGNTO), "build",
+           "netlink message");
+  return msg;
 }
 
 }  // namespace net

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/rtnetlink.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -18,6 +19,7 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -28,12 +30,14 @@
 #include "boxnet/endpoint.h"
 #include "boxnet/error.h"
 #include "boxnet/ipam.h"
+#include "boxnet/isolation.h"
 #include "boxnet/kernel_names.h"
 #include "boxnet/link.h"
 #include "boxnet/netns.h"
 #include "boxnet/network.h"
 #include "boxnet/qdisc.h"
 #include "boxnet/route.h"
+#include "boxnet/rule.h"
 
 namespace {
 
@@ -158,6 +162,60 @@ bool unreachable(const Netns& from, const Netns& to, Ipv4 to_ip) {
   return !tcp_echo(to, to_ip, from, std::chrono::milliseconds(500));
 }
 
+// What a TCP connect from `from` to a listener at to_ip in `to` gets: 0 if it connects,
+// otherwise its errno, ETIMEDOUT if nothing answered in time.
+int connect_result(const Netns& from, const Netns& to, Ipv4 to_ip,
+                   std::chrono::milliseconds timeout) {
+  Fd listener = listen_in(to, kPort);
+  return net::run_in(from, [&] {
+    Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    sockaddr_in sa = sockaddr_of(to_ip, kPort);
+    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0) return 0;
+    if (errno != EINPROGRESS) return errno;
+    pollfd p{fd.get(), POLLOUT, 0};
+    if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1) return ETIMEDOUT;
+    int err = 0;
+    socklen_t len = sizeof err;
+    ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len);
+    return err;
+  });
+}
+
+// Refused by the forwarding host: its ICMP "administratively prohibited" fails the connect
+// with EHOSTUNREACH at once. The timeout only covers a first SYN lost on a fresh port.
+bool refused(const Netns& from, const Netns& to, Ipv4 to_ip) {
+  return connect_result(from, to, to_ip, std::chrono::milliseconds(3000)) == EHOSTUNREACH;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::string text;
+  std::getline(in, text);
+  return text;
+}
+
+// /proc/sys/net shows the namespace of the thread that opens it, so a thread inside ns
+// reads and writes ns's own settings and no one else's.
+std::string sysctl_in(const Netns& ns, const std::string& key) {
+  return net::run_in(ns, [&] { return read_text("/proc/sys/net/" + key); });
+}
+
+void set_sysctl_in(const Netns& ns, const std::string& key, const std::string& value) {
+  net::run_in(ns, [&] {
+    std::ofstream out("/proc/sys/net/" + key);
+    out << value;
+    out.close();
+    if (!out) throw std::runtime_error("cannot write /proc/sys/net/" + key);
+  });
+}
+
+bool is_default_rule(const net::Rule& rule) {
+  return rule.iif.empty() && !rule.dst && rule.action == net::Rule::Action::lookup &&
+         ((rule.priority == 0 && rule.table == RT_TABLE_LOCAL) ||
+          (rule.priority == 32766 && rule.table == RT_TABLE_MAIN) ||
+          (rule.priority == 32767 && rule.table == RT_TABLE_DEFAULT));
+}
+
 class NetlinkTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -181,10 +239,28 @@ class NetlinkTest : public ::testing::Test {
       EXPECT_EQ(q.ifindex, 1) << "qdisc left behind: " << q.kind << " on ifindex " << q.ifindex;
       EXPECT_NE(q.kind, "tbf");
     }
+    for (const auto& rule : net::list_rules(*host_)) {
+      EXPECT_TRUE(is_default_rule(rule)) << "rule left behind: " << rule.str();
+    }
+    for (const auto& route : net::list_table_routes(*host_, net::kIsolationTable)) {
+      ADD_FAILURE() << "isolation route left behind: " << route.str();
+    }
+    expect_real_host_untouched();
     containers_.clear();
     host_.reset();
     host_ns_.reset();
     EXPECT_EQ(count_netns_fds(), baseline_netns_fds_) << "network namespace handle left open";
+  }
+
+  // The real host's rules and tables are only ever read, here to prove that nothing of
+  // ours reached them.
+  void expect_real_host_untouched() {
+    Socket real_host = Socket::open();
+    for (const auto& rule : net::list_rules(real_host)) {
+      EXPECT_FALSE(rule.priority == net::kIsolationPriority && rule.iif.rfind("bc", 0) == 0)
+          << "isolation rule in the real host: " << rule.str();
+    }
+    EXPECT_TRUE(net::list_table_routes(real_host, net::kIsolationTable).empty());
   }
 
   const Netns& container() { return containers_.emplace_back(Netns::create()); }
@@ -197,7 +273,9 @@ class NetlinkTest : public ::testing::Test {
   net::NetworkConfig network(const net::NetworkLease& lease, bool internal = false) {
     net::NetworkConfig config{net::bridge_name(project_, lease.name), lease.subnet, lease.gateway,
                               1500, internal};
-    EXPECT_TRUE(net::create_network(*host_, config).acted);
+    net::LinkResult bridge = net::create_network(*host_, config);
+    EXPECT_TRUE(bridge.acted);
+    bridges_[config.bridge] = bridge.ifindex;
     return config;
   }
 
@@ -213,6 +291,7 @@ class NetlinkTest : public ::testing::Test {
     if (!network.internal) config.gateway = network.gateway;
     config.mac = net::container_mac(container, network_name);
     config.bandwidth = bw;
+    config.bridge_ifindex = bridges_[network.bridge];
     EXPECT_TRUE(net::attach(*host_, ns, config));
     return ip;
   }
@@ -226,6 +305,7 @@ class NetlinkTest : public ::testing::Test {
   std::optional<Socket> host_;
   std::deque<Netns> containers_;  // deque: references stay valid as it grows
   net::Ipam ipam_;
+  std::map<std::string, int> bridges_;  // name -> ifindex, as create_network returned it
   std::string project_ = unique("proj");
   int baseline_netns_fds_ = 0;
   int counter_ = 0;
@@ -532,6 +612,223 @@ TEST_F(NetlinkTest, UnlimitedIsMuchFasterThanTheLimit) {
   Ipv4 ip = attach(a, "a", front, "front", 0);
   attach(b, "b", front, "front", 0);
   EXPECT_GT(measure_throughput(b, a, ip, kTransfer) * 8, 5 * kLimitBits);
+  EXPECT_TRUE(net::delete_network(*host_, front.bridge));
+}
+
+// ---- Isolation between networks (see boxnet/isolation.h) ----
+
+TEST_F(NetlinkTest, IsolationRuleAndRouteFollowTheNetwork) {
+  const auto& l = lease("front");
+  auto front = network(l);
+  const std::string lookup = std::to_string(net::kIsolationPriority) + ": from all iif " +
+                             front.bridge + " lookup " + std::to_string(net::kIsolationTable);
+  const std::string prohibit =
+      std::to_string(net::kIsolationPriority) + ": from all iif " + front.bridge + " prohibit";
+  auto rules = [&] {
+    std::vector<std::string> out;
+    for (const auto& rule : net::list_rules(*host_)) {
+      if (!is_default_rule(rule)) out.push_back(rule.str());
+    }
+    return out;
+  };
+  auto table = [&] {
+    std::vector<std::string> out;
+    for (const auto& route : net::list_table_routes(*host_, net::kIsolationTable))
+      out.push_back(route.str());
+    return out;
+  };
+  const std::vector<std::string> route = {"prohibit " + l.subnet.str()};
+  EXPECT_EQ(rules(), std::vector<std::string>{lookup});
+  EXPECT_EQ(table(), route);
+
+  EXPECT_FALSE(net::create_network(*host_, front).acted);  // again: nothing doubled
+  EXPECT_EQ(rules(), std::vector<std::string>{lookup});
+  EXPECT_EQ(table(), route);
+
+  front.internal = true;  // the network was redefined: the rule changes kind
+  EXPECT_FALSE(net::create_network(*host_, front).acted);
+  EXPECT_EQ(rules(), std::vector<std::string>{prohibit});
+  EXPECT_EQ(table(), route);
+
+  EXPECT_TRUE(net::delete_network(*host_, front.bridge));
+  EXPECT_TRUE(rules().empty());
+  EXPECT_TRUE(table().empty());
+  EXPECT_FALSE(net::delete_network(*host_, front.bridge));
+}
+
+TEST_F(NetlinkTest, DeletingANetworkWhoseBridgeIsGoneRemovesItsIsolation) {
+  auto front = network(lease("front"));
+  EXPECT_TRUE(net::delete_link(*host_, front.bridge));  // someone else removed the bridge
+  EXPECT_TRUE(net::delete_network(*host_, front));      // the config still names the subnet
+  EXPECT_FALSE(net::delete_network(*host_, front));
+}
+
+// A route for the network's subnet that is not ours, in the isolation table.
+void add_foreign_route(Socket& sock, const Subnet& dst) {
+  net::RoutePtr route = net::alloc_route();
+  rtnl_route_set_family(route.get(), AF_INET);
+  rtnl_route_set_table(route.get(), net::kIsolationTable);
+  rtnl_route_set_scope(route.get(), RT_SCOPE_UNIVERSE);
+  rtnl_route_set_type(route.get(), RTN_BLACKHOLE);
+  net::NlAddrPtr addr = net::to_nl_addr(dst.base, dst.prefix);
+  rtnl_route_set_dst(route.get(), addr.get());
+  sock.check(rtnl_route_add(sock.get(), route.get(), NLM_F_EXCL), "add route", "blackhole");
+  // Removed by the caller with the same object.
+}
+
+void delete_foreign_route(Socket& sock, const Subnet& dst) {
+  net::RoutePtr route = net::alloc_route();
+  rtnl_route_set_family(route.get(), AF_INET);
+  rtnl_route_set_table(route.get(), net::kIsolationTable);
+  rtnl_route_set_scope(route.get(), RT_SCOPE_UNIVERSE);
+  rtnl_route_set_type(route.get(), RTN_BLACKHOLE);
+  net::NlAddrPtr addr = net::to_nl_addr(dst.base, dst.prefix);
+  rtnl_route_set_dst(route.get(), addr.get());
+  sock.check(rtnl_route_delete(sock.get(), route.get(), 0), "delete route", "blackhole");
+}
+
+TEST_F(NetlinkTest, FailedCreateNetworkRollsBack) {
+  const auto& l = lease("front");
+  add_foreign_route(*host_, l.subnet);
+  net::NetworkConfig config{net::bridge_name(project_, "front"), l.subnet, l.gateway, 1500, false};
+  try {
+    net::create_network(*host_, config);
+    ADD_FAILURE() << "a foreign route in the isolation table was accepted";
+  } catch (const net::Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "isolate network " + config.bridge + ": routing table " +
+                  std::to_string(net::kIsolationTable) + " already has 'blackhole " +
+                  l.subnet.str() + "', which would let other networks reach " + l.subnet.str());
+  }
+  EXPECT_FALSE(net::find_link(*host_, config.bridge));  // bridge and rule rolled back
+  auto left = net::list_table_routes(*host_, net::kIsolationTable);
+  ASSERT_EQ(left.size(), 1u);  // the foreign route is not ours to remove
+  EXPECT_EQ(left[0].str(), "blackhole " + l.subnet.str());
+  delete_foreign_route(*host_, l.subnet);
+}
+
+// A "host" that forwards, as every Docker host does: ip_forward=1 in the test's host
+// namespace only. Without isolation its containers would reach every network's
+// containers through the gateways.
+class ForwardingHostTest : public NetlinkTest {
+ protected:
+  static constexpr const char* kUplink = "bcuplink0";
+
+  void SetUp() override {
+    NetlinkTest::SetUp();
+    if (IsSkipped()) return;
+    real_ip_forward_ = read_text("/proc/sys/net/ipv4/ip_forward");
+    set_sysctl_in(*host_ns_, "ipv4/ip_forward", "1");
+    ASSERT_EQ(sysctl_in(*host_ns_, "ipv4/ip_forward"), "1");
+    ASSERT_EQ(read_text("/proc/sys/net/ipv4/ip_forward"), real_ip_forward_);
+  }
+
+  void TearDown() override {
+    if (uplink_) {
+      EXPECT_TRUE(net::delete_link(*host_, kUplink));
+    }
+    NetlinkTest::TearDown();
+    if (!real_ip_forward_.empty()) {
+      EXPECT_EQ(read_text("/proc/sys/net/ipv4/ip_forward"), real_ip_forward_);
+    }
+  }
+
+  // A namespace beyond the host, as the internet would be: its own subnet on a veth to the
+  // host, and its default route back through the host. No NAT: the host just routes.
+  const Netns& outside() {
+    const Netns& ns = container();
+    net::LinkResult pair =
+        net::create_veth(*host_, {kUplink, "eth0", net::NetnsTarget::of(ns), 1500, {}, 0, true});
+    uplink_ = true;
+    net::add_address(*host_, pair.ifindex, kUplink, Ipv4::parse("172.31.250.1"), 24);
+    Socket in = Socket::open_in(ns);
+    net::set_link_up(in, pair.peer_ifindex, "eth0");
+    net::add_address(in, pair.peer_ifindex, "eth0", kOutsideIp, 24);
+    net::add_default_route(in, Ipv4::parse("172.31.250.1"), pair.peer_ifindex, "eth0");
+    net::set_link_up(in, 1, "lo");
+    return ns;
+  }
+
+  const Ipv4 kOutsideIp = Ipv4::parse("172.31.250.2");
+  std::string real_ip_forward_;
+  bool uplink_ = false;
+};
+
+TEST_F(ForwardingHostTest, NetworksCannotReachEachOther) {
+  auto front = network(lease("front"));
+  auto back = network(lease("back"));
+  const Netns& world = outside();
+  const Netns& a = container();
+  const Netns& b = container();
+  Ipv4 ip_a = attach(a, "web-1", front, "front", 0);
+  Ipv4 ip_b = attach(b, "db-1", back, "back", 0);
+  // The host does route: both reach a namespace beyond it, and it reaches them.
+  EXPECT_TRUE(reachable(a, world, kOutsideIp));
+  EXPECT_TRUE(reachable(b, world, kOutsideIp));
+  EXPECT_TRUE(reachable(world, a, ip_a));
+  // Yet not each other, and a connect fails at once rather than timing out.
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(refused(a, b, ip_b));
+  EXPECT_TRUE(refused(b, a, ip_a));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1000));
+  EXPECT_TRUE(net::delete_network(*host_, front.bridge));
+  EXPECT_TRUE(net::delete_network(*host_, back.bridge));
+}
+
+TEST_F(ForwardingHostTest, ContainerOnBothNetworksReachesBoth) {
+  auto front = network(lease("front"));
+  auto back = network(lease("back"));
+  const Netns& web = container();
+  const Netns& api = container();
+  const Netns& db = container();
+  Ipv4 web_ip = attach(web, "web-1", front, "front", 0);
+  Ipv4 api_front = attach(api, "api-1", front, "front", 0);
+  Ipv4 api_back = attach(api, "api-1", back, "back", 1);
+  Ipv4 db_ip = attach(db, "db-1", back, "back", 0);
+  EXPECT_TRUE(reachable(api, web, web_ip));
+  EXPECT_TRUE(reachable(api, db, db_ip));
+  EXPECT_TRUE(reachable(web, api, api_front));
+  EXPECT_TRUE(reachable(db, api, api_back));
+  // Through the host, not through api: the host refuses to route between the two.
+  EXPECT_TRUE(refused(web, db, db_ip));
+  EXPECT_TRUE(refused(db, web, web_ip));
+  EXPECT_TRUE(refused(web, api, api_back));
+  EXPECT_TRUE(net::delete_network(*host_, front.bridge));
+  EXPECT_TRUE(net::delete_network(*host_, back.bridge));
+}
+
+TEST_F(ForwardingHostTest, InternalNetworkReachesNothingBeyondItsBridge) {
+  auto secret = network(lease("secret"), true);
+  auto front = network(lease("front"));
+  const Netns& world = outside();
+  const Netns& vault = container();
+  const Netns& vault2 = container();
+  const Netns& web = container();
+  Ipv4 vault_ip = attach(vault, "vault-1", secret, "secret", 0);
+  Ipv4 vault2_ip = attach(vault2, "vault-2", secret, "secret", 0);
+  Ipv4 web_ip = attach(web, "web-1", front, "front", 0);
+  // Turning ip_forward off and on (an admin, another tool, a restarted Docker) turns
+  // forwarding back on for every link, the internal bridge's too: only the rule is left.
+  EXPECT_EQ(sysctl_in(*host_ns_, "ipv4/conf/" + secret.bridge + "/forwarding"), "0");
+  set_sysctl_in(*host_ns_, "ipv4/ip_forward", "0");
+  set_sysctl_in(*host_ns_, "ipv4/ip_forward", "1");
+  EXPECT_EQ(sysctl_in(*host_ns_, "ipv4/conf/" + secret.bridge + "/forwarding"), "1");
+  // A container with NET_ADMIN could give itself a route through the bridge's address.
+  {
+    Socket in = Socket::open_in(vault);
+    auto eth0 = net::find_link(in, "eth0");
+    ASSERT_TRUE(eth0);
+    net::add_default_route(in, secret.gateway, eth0->ifindex, "eth0");
+  }
+  EXPECT_TRUE(reachable(vault2, vault, vault_ip));  // one bridge: switched, not routed
+  EXPECT_TRUE(reachable(vault, vault2, vault2_ip));
+  EXPECT_TRUE(reachable(web, world, kOutsideIp));  // the host forwards for others
+  EXPECT_TRUE(refused(vault, web, web_ip));
+  EXPECT_TRUE(refused(vault, world, kOutsideIp));
+  EXPECT_TRUE(refused(web, vault, vault_ip));
+  // What comes from beyond reaches the container, but its answer is not routed back.
+  EXPECT_NE(connect_result(world, vault, vault_ip, std::chrono::milliseconds(500)), 0);
+  EXPECT_TRUE(net::delete_network(*host_, secret.bridge));
   EXPECT_TRUE(net::delete_network(*host_, front.bridge));
 }
 
