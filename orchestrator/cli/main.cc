@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   cli::add_global_options(app, global);
   cli::add_config_verb(app, global);
   cli::add_graph_verb(app, global);
+  cli::add_image_verb(app);
   cli::add_version_verb(app);
   setup_logging();
   // Runs once every option is parsed, wherever it stood, and before any verb runs.

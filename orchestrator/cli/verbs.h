@@ -9,6 +9,7 @@ namespace cli {
 
 void add_config_verb(CLI::App& app, const GlobalOptions& global);
 void add_graph_verb(CLI::App& app, const GlobalOptions& global);
+void add_image_verb(CLI::App& app);
 void add_version_verb(CLI::App& app);
 
 }  // namespace cli
