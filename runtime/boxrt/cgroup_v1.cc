@@ -154,13 +154,24 @@ class CgroupV1 : public Cgroup {
     throw Error("a block I/O weight was requested but this host's blkio cgroup has no weight file (no CFQ/BFQ scheduler)");
   }
 
+  // The spec's leading all-devices rules (the template's "deny a") go first, then the
+  // nodes every container gets (devices.cc, and /dev/pts), then the spec's specific
+  // rules: a spec can still take something back from a default node, which runc (that
+  // appends the defaults last) does not allow.
   void apply_devices(const std::vector<DeviceRule>& rules) {
     if (dir_of("devices").empty()) return;
-    for (const auto& r : rules) write("devices", r.allow ? "devices.allow" : "devices.deny", rule_text(r));
-    // The nodes every container gets (devices.cc), and /dev/pts.
+    size_t i = 0;
+    for (; i < rules.size() && rule_text(rules[i]) == "a"; ++i)
+      write_rule(rules[i]);
     for (const char* rule : {"c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm",
                              "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm", "c *:* m", "b *:* m"})
       write("devices", "devices.allow", rule);
+    for (; i < rules.size(); ++i)
+      write_rule(rules[i]);
+  }
+
+  void write_rule(const DeviceRule& r) {
+    write("devices", r.allow ? "devices.allow" : "devices.deny", rule_text(r));
   }
 
   static std::string rule_text(const DeviceRule& r) {

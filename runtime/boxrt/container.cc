@@ -3,6 +3,8 @@
 #include "boxrt/container.h"
 
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,12 +12,15 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <thread>
 
+#include "boxrt/console.h"
 #include "boxrt/error.h"
 #include "boxrt/launch.h"
 #include "boxrt/namespaces.h"
 #include "boxrt/oci_config.h"
+#include "boxrt/teardown.h"
 
 namespace boxrt {
 namespace {
@@ -41,9 +46,53 @@ ContainerSpec exec_spec(const ContainerSpec& base, const Process& process, pid_t
   return spec;
 }
 
+// start's side of the start fifo: after the go byte the init either writes why it
+// failed (a startContainer hook, exec) and exits, or exec's, closing its end.
+class StartWatch {
+ public:
+  explicit StartWatch(const std::string& path) {
+    fd_ = UniqueFd(open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+    if (!fd_) {
+      if (errno == ENOENT) return;  // made by an older boxrun: nothing to wait for
+      throw Error::sys("open", path, errno);
+    }
+    // A FIFO reader gets POLLHUP only for writers that opened after it did: one that
+    // comes and goes here makes the init's close (exec or exit) wake poll.
+    UniqueFd writer(open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+  }
+
+  // "" once the init has exec'd, else its message.
+  std::string wait() {
+    std::string msg;
+    while (fd_) {
+      char buf[PIPE_BUF];
+      ssize_t n = read(fd_.get(), buf, sizeof buf);
+      if (n > 0) {
+        msg.append(buf, static_cast<size_t>(n));
+      } else if (n == 0) {
+        break;
+      } else if (errno == EAGAIN) {
+        struct pollfd p = {fd_.get(), POLLIN, 0};
+        poll(&p, 1, 100);  // the timeout is only a safety net for a missing POLLHUP
+      } else if (errno != EINTR) {
+        throw Error::sys("read", "the start fifo", errno);
+      }
+    }
+    return msg;
+  }
+
+ private:
+  UniqueFd fd_;
+};
+
 }  // namespace
 
 Runtime::Runtime(std::string root) : store_(std::move(root)) {}
+
+void Runtime::warn(const std::string& msg) const {
+  if (warn_) return warn_(msg);
+  fprintf(stderr, "boxrt: warning: %s\n", msg.c_str());
+}
 
 Status Runtime::status_of(const ContainerState& s) const {
   if (!process_alive(s.pid, s.pid_start_time)) return Status::kStopped;
@@ -78,11 +127,28 @@ void Runtime::start(const std::string& id) {
   ContainerState s = state(id);
   if (s.status != Status::kCreated)
     throw Error("start " + id + ": container is " + status_name(s.status) + ", not created");
+  ContainerSpec spec = config(id);
+  StartWatch watch(store_.start_fifo(id));  // before the init can go on
   std::string fifo = store_.fifo(id);
   UniqueFd fd(open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
   if (!fd) throw Error::sys("start " + id + ": open", fifo, errno);
   if (write(fd.get(), "0", 1) != 1) throw Error::sys("start " + id + ": write", fifo, errno);
   unlink(fifo.c_str());
+  std::string failure = watch.wait();
+  unlink(store_.start_fifo(id).c_str());
+  if (!failure.empty()) {
+    // Stopped, as the runtime spec wants: what a hook left behind goes too; delete follows.
+    auto cg = s.cgroup.dirs.empty() ? nullptr : open_cgroup(s.cgroup);
+    try {
+      kill_container(s.pid, s.pid_start_time, cg.get(), false);
+    } catch (const Error& e) {
+      warn("start " + id + ": " + e.what());
+    }
+    throw Error("start " + id + ": " + failure);
+  }
+  s.status = Status::kRunning;
+  run_hooks_warn("poststart", spec.hooks.poststart, state_to_oci_json(s).dump(),
+                 [this](const std::string& m) { warn(m); });
 }
 
 void Runtime::kill(const std::string& id, int sig, bool all) {
@@ -102,8 +168,11 @@ void Runtime::kill(const std::string& id, int sig, bool all) {
 void Runtime::wait_gone(const ContainerState& s) const {
   auto cg = s.cgroup.dirs.empty() ? nullptr : open_cgroup(s.cgroup);
   for (int i = 0; i < 1000; ++i) {
-    waitpid(s.pid, nullptr, WNOHANG);  // reaps it if it is our child; ECHILD otherwise
     bool alive = process_alive(s.pid, s.pid_start_time);
+    // Not alive but still there with its start time: our init as a zombie, when we are
+    // its parent; reap it (ECHILD otherwise). Checked after the liveness test: a
+    // WNOHANG before it can run while the init is still dying, and leave the zombie.
+    if (!alive && process_start_time(s.pid) == s.pid_start_time) waitpid(s.pid, nullptr, WNOHANG);
     if (!alive && (!cg || cg->pids().empty())) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
@@ -113,6 +182,12 @@ void Runtime::wait_gone(const ContainerState& s) const {
 void Runtime::remove(const std::string& id, bool force) {
   try {
     ContainerState s = state(id);
+    ContainerSpec spec;
+    try {
+      spec = config(id);
+    } catch (const Error& e) {
+      warn("delete " + id + ": no poststop hooks run: " + e.what());
+    }
     if ((s.status == Status::kRunning || s.status == Status::kPaused) && !force)
       throw Error("cannot delete container that is " + std::string(status_name(s.status)) +
                   " (stop it first, or use --force)");
@@ -122,6 +197,9 @@ void Runtime::remove(const std::string& id, bool force) {
     wait_gone(s);
     if (!s.cgroup.dirs.empty()) open_cgroup(s.cgroup)->destroy();
     store_.remove(id);
+    s.status = Status::kStopped;
+    run_hooks_warn("poststop", spec.hooks.poststop, state_to_oci_json(s).dump(),
+                   [this](const std::string& m) { warn(m); });
   } catch (const Error& e) {
     throw e.with_context("delete " + id);
   }
@@ -140,6 +218,7 @@ int Runtime::wait(const std::string& id) { return wait_exit_code(store_.load(id)
 
 pid_t Runtime::exec(const std::string& id, const Process& process, const ExecOptions& opts) {
   try {
+    validate_process(process);
     ContainerState s = state(id);
     if (s.status != Status::kRunning && s.status != Status::kCreated)
       throw Error(std::string("container is ") + status_name(s.status));
@@ -151,9 +230,23 @@ pid_t Runtime::exec(const std::string& id, const Process& process, const ExecOpt
     req.init.stdin_path = opts.stdin_path;
     req.init.stdout_path = opts.stdout_path;
     req.init.stderr_path = opts.stderr_path;
+    bool redirected =
+        !opts.stdin_path.empty() || !opts.stdout_path.empty() || !opts.stderr_path.empty();
+    UniqueFd console = console_for(process, opts.console_socket, redirected);
+    req.init.console_socket_fd = console.get();
     if (const Namespace* pid = spec.find_namespace("pid")) req.join_pid_ns = pid->path;
     req.cgroup = cg.get();
-    return launch(req);
+    pid_t pid = launch(req);
+    if (!opts.pid_file.empty()) {
+      try {
+        write_pid_file(opts.pid_file, pid);
+      } catch (const Error&) {
+        ::kill(pid, SIGKILL);
+        wait_exit_code(pid);
+        throw;
+      }
+    }
+    return pid;
   } catch (const Error& e) {
     throw e.with_context("exec in " + id);
   }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "boxrt/cgroup.h"
+#include "boxrt/hooks.h"
 #include "boxrt/spec.h"
 #include "boxrt/state.h"
 
@@ -27,30 +28,47 @@ struct CreateOptions {
   std::string bundle;  // recorded in the state; relative root.path resolves against it
   std::string stdin_path, stdout_path, stderr_path;  // empty: inherit the caller's
   std::string pid_file;
+  // With process.terminal: a listening unix socket that receives the pty master (runc's
+  // --console-socket). Required with a terminal, refused without one.
+  std::string console_socket;
 };
 
 struct ExecOptions {
   std::string stdin_path, stdout_path, stderr_path;
+  std::string console_socket;  // as CreateOptions::console_socket, for process.terminal
+  std::string pid_file;        // when it cannot be written, the process is killed
 };
 
 class Runtime {
  public:
   explicit Runtime(std::string root = "/run/boxrun");
 
+  // Where the runtime reports what does not fail an operation: a poststart or poststop
+  // hook that failed (the runtime spec says warn and go on). Default: stderr.
+  void set_warning_handler(WarningSink handler) { warn_ = std::move(handler); }
+
+  // Runs prestart/createRuntime/createContainer hooks; when one fails, or anything after
+  // the clone does, the init is killed, everything made is removed, the poststop hooks
+  // run, and the error is thrown.
   ContainerState create(const std::string& id, const ContainerSpec& spec,
                         const CreateOptions& opts = {});
+  // Returns once the process was exec'd (after the startContainer hooks), then runs the
+  // poststart hooks. A failed startContainer hook or exec throws; the container is then
+  // stopped (its processes killed) and waits for remove().
   void start(const std::string& id);
   ContainerState state(const std::string& id) const;
   std::vector<ContainerState> list() const;
   // Signals the init, or with `all` every process of the container's cgroup.
   void kill(const std::string& id, int sig, bool all = false);
   // runc delete: a created or stopped container goes; a running one only with force.
+  // The poststop hooks run after everything is gone.
   void remove(const std::string& id, bool force = false);
   // Waits for the init; valid only in the process that called create(). Returns the
   // exit code, or 128 + signal.
   int wait(const std::string& id);
 
   // Starts `process` inside the running container; returns its pid (a child of the caller).
+  // The process is checked as a spec's is (validate_process).
   pid_t exec(const std::string& id, const Process& process, const ExecOptions& opts = {});
   std::vector<pid_t> ps(const std::string& id) const;
   void pause(const std::string& id);
@@ -63,8 +81,10 @@ class Runtime {
  private:
   Status status_of(const ContainerState& s) const;
   void wait_gone(const ContainerState& s) const;
+  void warn(const std::string& msg) const;
 
   StateStore store_;
+  WarningSink warn_;
 };
 
 // waitpid + decode: exit code, or 128 + signal.
@@ -72,5 +92,7 @@ int wait_exit_code(pid_t pid);
 
 // Every check create() makes before it clones, for callers that want errors early.
 void validate_spec(const ContainerSpec& spec);
+// The part of it about the process (also what exec checks).
+void validate_process(const Process& process);
 
 }  // namespace boxrt

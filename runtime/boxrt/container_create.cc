@@ -6,17 +6,19 @@
 
 #include <cerrno>
 #include <chrono>
-#include <fstream>
 
 #include "boxrt/caps.h"
+#include "boxrt/console.h"
 #include "boxrt/container.h"
 #include "boxrt/error.h"
+#include "boxrt/hooks.h"
 #include "boxrt/init.h"
 #include "boxrt/launch.h"
 #include "boxrt/namespaces.h"
 #include "boxrt/oci_config.h"
 #include "boxrt/rlimits.h"
 #include "boxrt/seccomp.h"
+#include "boxrt/teardown.h"
 
 namespace boxrt {
 namespace {
@@ -57,11 +59,18 @@ ContainerSpec absolute_root(ContainerSpec spec, const std::string& bundle) {
   return spec;
 }
 
-class CreateGuard {  // undoes a half-made container
+// Undoes a half-made container: its processes, its cgroup, its state; then, as runc's
+// destroy does, the poststop hooks (the runtime spec continues a failed create at delete).
+class CreateGuard {
  public:
-  CreateGuard(const StateStore& store, std::string id) : store_(store), id_(std::move(id)) {}
+  CreateGuard(const StateStore& store, std::string id, WarningSink warn)
+      : store_(store), id_(std::move(id)), warn_(std::move(warn)) {}
   ~CreateGuard() {
     if (done_) return;
+    try {
+      if (init > 0) kill_container(init, 0, cgroup.get(), true);
+    } catch (...) {
+    }
     try {
       if (cgroup) cgroup->destroy();
     } catch (...) {
@@ -70,25 +79,64 @@ class CreateGuard {  // undoes a half-made container
       store_.remove(id_);
     } catch (...) {
     }
+    try {
+      run_hooks_warn("poststop", poststop_, poststop_state_, warn_);
+    } catch (...) {
+    }
   }
+  CreateGuard(const CreateGuard&) = delete;
+  CreateGuard& operator=(const CreateGuard&) = delete;
+
   void commit() { done_ = true; }
+  void set_poststop(const std::vector<Hook>& hooks, ContainerState s) {
+    poststop_ = hooks;
+    s.pid = 0;
+    s.status = Status::kStopped;
+    poststop_state_ = state_to_oci_json(s).dump();
+  }
   std::unique_ptr<Cgroup> cgroup;
+  pid_t init = 0;  // our child once launched: killed and reaped on the way out
 
  private:
   const StateStore& store_;
   std::string id_;
+  WarningSink warn_;
+  std::vector<Hook> poststop_;
+  std::string poststop_state_;
   bool done_ = false;
 };
 
+// O_RDWR: the init holds both ends, so opening never blocks, and the FIFO lives (with
+// its data) as long as the init does.
+UniqueFd make_fifo(const std::string& path) {
+  check_sys(mkfifo(path.c_str(), 0600), "mkfifo", path);
+  UniqueFd fd(open(path.c_str(), O_RDWR | O_CLOEXEC));
+  if (!fd) throw Error::sys("open", path, errno);
+  return fd;
+}
+
+bool redirected(const CreateOptions& o) {
+  return !o.stdin_path.empty() || !o.stdout_path.empty() || !o.stderr_path.empty();
+}
+
 }  // namespace
 
-void validate_spec(const ContainerSpec& spec) {
-  const Process& p = spec.process;
+void validate_process(const Process& p) {
   if (p.args.empty()) throw Error("process.args must not be empty");
   check_cwd(p.cwd);
-  if (p.terminal) throw Error("process.terminal is not supported by boxrun yet; set it to false");
   validate_rlimits(p.rlimits);
   if (p.capabilities) validate_capabilities(*p.capabilities);
+  if (p.oom_score_adj && *p.oom_score_adj < 0)
+    throw Error("process.oomScoreAdj " + std::to_string(*p.oom_score_adj) +
+                " is negative: lowering a process's OOM score needs CAP_SYS_RESOURCE and this "
+                "host may not allow it, so boxrun never sets one (use 0 to 1000)");
+  if (p.oom_score_adj && *p.oom_score_adj > 1000)
+    throw Error("process.oomScoreAdj " + std::to_string(*p.oom_score_adj) + " is above 1000");
+}
+
+void validate_spec(const ContainerSpec& spec) {
+  validate_process(spec.process);
+  validate_hooks(spec.hooks);
   if (spec.linux.seccomp) validate_seccomp(*spec.linux.seccomp);
   for (const auto& ns : spec.linux.namespaces) namespace_clone_flag(ns.type);
   const Namespace* user = spec.find_namespace("user");
@@ -105,23 +153,34 @@ ContainerState Runtime::create(const std::string& id, const ContainerSpec& in_sp
   try {
     ContainerSpec spec = absolute_root(in_spec, opts.bundle);
     validate_spec(spec);
+    UniqueFd console = console_for(spec.process, opts.console_socket, redirected(opts));
     store_.make_dir(id);
-    CreateGuard guard(store_, id);
+    CreateGuard guard(store_, id, [this](const std::string& m) { warn(m); });
     save_config(spec, store_.dir(id) + "/config.json");
-    std::string fifo = store_.fifo(id);
-    check_sys(mkfifo(fifo.c_str(), 0600), "mkfifo", fifo);
-    // O_RDWR: the init holds both ends, so it never blocks here and start's
-    // O_WRONLY|O_NONBLOCK open finds a reader exactly while the init waits.
-    UniqueFd fifo_fd(open(fifo.c_str(), O_RDWR | O_CLOEXEC));
-    if (!fifo_fd) throw Error::sys("open", fifo, errno);
+    UniqueFd fifo_fd = make_fifo(store_.fifo(id));
+    UniqueFd start_fd = make_fifo(store_.start_fifo(id));
 
     guard.cgroup = make_host_cgroup(spec.linux.cgroups_path, id);
     guard.cgroup->create();
     if (spec.linux.resources) guard.cgroup->apply(*spec.linux.resources);
 
+    ContainerState st;
+    st.id = id;
+    st.bundle = opts.bundle;
+    st.rootfs = spec.root.path;
+    st.created = now_rfc3339();
+    st.owner = "root";
+    st.annotations = spec.annotations;
+    st.cgroup = guard.cgroup->paths();
+    st.status = Status::kCreating;
+    guard.set_poststop(spec.hooks.poststop, st);
+
     LaunchRequest req;
     req.init.spec = &spec;
     req.init.exec_fifo_fd = fifo_fd.get();
+    req.init.start_fifo_fd = start_fd.get();
+    req.init.console_socket_fd = console.get();
+    req.init.hook_state = st;
     const Namespace* cgns = spec.find_namespace("cgroup");
     req.init.new_cgroup_ns = cgns && cgns->path.empty();
     const Namespace* mntns = spec.find_namespace("mount");
@@ -134,24 +193,22 @@ ContainerState Runtime::create(const std::string& id, const ContainerSpec& in_sp
     if (const Namespace* pid = spec.find_namespace("pid"); pid && !pid->path.empty())
       req.join_pid_ns = pid->path;
     req.cgroup = guard.cgroup.get();
+    if (!spec.hooks.prestart.empty() || !spec.hooks.create_runtime.empty()) {
+      req.on_hooks = [&](pid_t pid) {
+        ContainerState hs = st;
+        hs.pid = pid;
+        std::string state = state_to_oci_json(hs).dump();
+        run_hooks("prestart", spec.hooks.prestart, state, caller_environment());
+        run_hooks("createRuntime", spec.hooks.create_runtime, state, caller_environment());
+      };
+    }
 
-    ContainerState st;
-    st.id = id;
     st.pid = launch(req);
+    guard.init = st.pid;
     st.pid_start_time = process_start_time(st.pid);
-    st.bundle = opts.bundle;
-    st.rootfs = spec.root.path;
-    st.created = now_rfc3339();
-    st.owner = "root";
-    st.annotations = spec.annotations;
-    st.cgroup = guard.cgroup->paths();
     st.status = Status::kCreated;
     store_.save(st);
-    if (!opts.pid_file.empty()) {
-      std::ofstream pf(opts.pid_file);
-      pf << st.pid;
-      if (!pf) throw Error::sys("write pid file", opts.pid_file, errno);
-    }
+    if (!opts.pid_file.empty()) write_pid_file(opts.pid_file, st.pid);
     guard.commit();
     return st;
   } catch (const Error& e) {

@@ -1,6 +1,7 @@
 #include "boxrt/init.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/close_range.h>
 #include <sched.h>
 #include <sys/prctl.h>
@@ -13,7 +14,9 @@
 #include <cstring>
 
 #include "boxrt/caps.h"
+#include "boxrt/console.h"
 #include "boxrt/error.h"
+#include "boxrt/hooks.h"
 #include "boxrt/namespaces.h"
 #include "boxrt/procfs.h"
 #include "boxrt/rlimits.h"
@@ -51,10 +54,48 @@ void set_names(const ContainerSpec& spec) {
               spec.domainname);
 }
 
-void setup_root(const InitConfig& cfg) {
+std::vector<char*> cstrings(const std::vector<std::string>& v) {
+  std::vector<char*> out;
+  for (const auto& s : v)
+    out.push_back(const_cast<char*>(s.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
+std::string hook_state_json(const InitConfig& cfg, pid_t host_pid, Status status) {
+  ContainerState s = cfg.hook_state;
+  s.pid = host_pid;
+  s.status = status;
+  return state_to_oci_json(s).dump();
+}
+
+// Hooks the init runs get the process's environment when they name none (runc's init
+// has already switched to it).
+void run_own_hooks(const char* kind, const std::vector<Hook>& hooks, const InitConfig& cfg,
+                   pid_t host_pid, Status status) {
+  if (hooks.empty()) return;
+  auto envp = cstrings(cfg.spec->process.env);
+  run_hooks(kind, hooks, hook_state_json(cfg, host_pid, status), envp.data());
+}
+
+void attach_console(const InitConfig& cfg, bool mount_console) {
+  setup_console(cfg.console_socket_fd, cfg.spec->process, mount_console);
+  close(cfg.console_socket_fd);
+}
+
+void setup_root(const InitConfig& cfg, pid_t host_pid) {
   const ContainerSpec& spec = *cfg.spec;
   if (cfg.new_mount_ns) prepare_rootfs(spec, cfg.cgroup_mounts);
+  if (cfg.parent_hooks && !sync_request_hooks(cfg.sync_fd))
+    throw Error("the runtime went away while it ran the prestart hooks");
+  if (!spec.hooks.create_container.empty()) {
+    // As runc: from the rootfs directory, with the host's root still in view.
+    check_sys(chdir(spec.root.path.c_str()), "chdir", spec.root.path);
+    run_own_hooks("createContainer", spec.hooks.create_container, cfg, host_pid, Status::kCreating);
+  }
   enter_rootfs(spec, cfg.new_mount_ns);
+  // After pivot_root (the container's own devpts), before the paths go read-only.
+  if (spec.process.terminal) attach_console(cfg, true);
   // Before finish_rootfs makes /proc/sys read-only.
   apply_sysctls(spec.linux.sysctl);
   if (cfg.new_mount_ns) finish_rootfs(spec);
@@ -75,18 +116,17 @@ void switch_identity(const Process& p, bool seccomp_now, const ContainerSpec& sp
   if (p.capabilities) apply_capabilities(*p.capabilities);
 }
 
-std::vector<char*> cstrings(const std::vector<std::string>& v) {
-  std::vector<char*> out;
-  for (const auto& s : v) out.push_back(const_cast<char*>(s.c_str()));
-  out.push_back(nullptr);
-  return out;
-}
+struct Prepared {
+  std::string exe;     // what to exec once start says so
+  pid_t host_pid = 0;  // our pid as the runtime sees it, for the hooks' state
+};
 
-// Returns the path to exec once start says so.
-std::string setup(const InitConfig& cfg) {
+Prepared setup(const InitConfig& cfg) {
   const ContainerSpec& spec = *cfg.spec;
   const Process& p = spec.process;
-  if (!sync_wait_go(cfg.sync_fd)) throw Error("the runtime went away before the container started");
+  Prepared out;
+  if (!sync_wait_go(cfg.sync_fd, &out.host_pid))
+    throw Error("the runtime went away before the container started");
   setup_stdio(cfg);
   join_namespaces(spec);
   // In a user namespace our ids are still the host's (unmapped there): become its root
@@ -98,7 +138,10 @@ std::string setup(const InitConfig& cfg) {
   if (cfg.new_cgroup_ns) check_sys(unshare(CLONE_NEWCGROUP), "unshare cgroup namespace");
   if (!cfg.exec_mode) {
     check_sys(setsid(), "setsid");
-    setup_root(cfg);
+    setup_root(cfg, out.host_pid);
+  } else if (p.terminal) {
+    check_sys(setsid(), "setsid");
+    attach_console(cfg, false);
   }
   apply_rlimits(p.rlimits);
   const bool nnp = p.no_new_privileges;
@@ -111,11 +154,20 @@ std::string setup(const InitConfig& cfg) {
     throw Error("process.cwd " + p.cwd + " is outside the container's root");
   if (p.user.umask) umask(*p.user.umask);
   if (p.args.empty()) throw Error("process.args is empty");
-  std::string exe = resolve_executable(p.args[0], p.env);
+  out.exe = resolve_executable(p.args[0], p.env);
   close_inherited_fds();
   if (nnp) check_sys(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl", "PR_SET_NO_NEW_PRIVS");
   if (has_seccomp && nnp) load_seccomp(*spec.linux.seccomp);
-  return exe;
+  return out;
+}
+
+// After ready nobody waits on the sync socket: `start` reads the start fifo instead.
+void report_start_failure(const InitConfig& cfg, const std::string& msg) {
+  if (cfg.start_fifo_fd < 0) return;
+  // One write below PIPE_BUF arrives whole.
+  std::string text = msg.substr(0, PIPE_BUF - 1);
+  while (write(cfg.start_fifo_fd, text.data(), text.size()) < 0 && errno == EINTR) {
+  }
 }
 
 }  // namespace
@@ -154,9 +206,9 @@ std::string resolve_executable(const std::string& arg0, const std::vector<std::s
 }
 
 void run_init(const InitConfig& cfg) {
-  std::string exe;
+  Prepared prep;
   try {
-    exe = setup(cfg);
+    prep = setup(cfg);
   } catch (const Error& e) {
     sync_send_error(cfg.sync_fd, e);
     _exit(1);
@@ -172,11 +224,20 @@ void run_init(const InitConfig& cfg) {
     while (n < 0 && errno == EINTR);
     if (n != 1) _exit(1);
   }
+  try {
+    if (!cfg.exec_mode)
+      run_own_hooks("startContainer", cfg.spec->hooks.start_container, cfg, prep.host_pid,
+                    Status::kCreated);
+  } catch (const std::exception& e) {
+    report_start_failure(cfg, e.what());
+    _exit(1);
+  }
   auto argv = cstrings(cfg.spec->process.args);
   auto envp = cstrings(cfg.spec->process.env);
-  execve(exe.c_str(), argv.data(), envp.data());
-  int err = errno;
-  dprintf(2, "boxrun: exec %s: %s\n", exe.c_str(), strerror(err));
+  execve(prep.exe.c_str(), argv.data(), envp.data());
+  std::string msg = "exec " + prep.exe + ": " + strerror(errno);
+  dprintf(2, "boxrun: %s\n", msg.c_str());
+  report_start_failure(cfg, msg);
   _exit(127);
 }
 

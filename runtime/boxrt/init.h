@@ -6,6 +6,7 @@
 
 #include "boxrt/mounts.h"
 #include "boxrt/spec.h"
+#include "boxrt/state.h"
 
 namespace boxrt {
 
@@ -13,9 +14,13 @@ struct InitConfig {
   const ContainerSpec* spec = nullptr;
   int sync_fd = -1;
   int exec_fifo_fd = -1;        // read one byte from it before execve; -1: exec at once
+  int start_fifo_fd = -1;       // after start: a startContainer hook's or exec's failure goes here
+  int console_socket_fd = -1;   // process.terminal: the pty master is sent over it
   bool exec_mode = false;       // `exec` into a running container: no rootfs, no hostname
   bool new_cgroup_ns = false;   // unshare it after the parent moved us into the cgroup
   bool new_mount_ns = false;
+  bool parent_hooks = false;  // stop after the mounts for the parent's prestart hooks
+  ContainerState hook_state;  // what hooks the init runs see on stdin (pid, status filled in)
   CgroupBindSources cgroup_mounts;
   std::string stdin_path, stdout_path, stderr_path;  // empty: inherit
 };

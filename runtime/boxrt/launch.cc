@@ -51,6 +51,7 @@ void parent_side(const LaunchRequest& req, pid_t pid) {
 pid_t launch(LaunchRequest& req) {
   SyncPair sync = make_sync_pair();
   req.init.sync_fd = sync.child.get();
+  req.init.parent_hooks = static_cast<bool>(req.on_hooks);
   pid_t pid = clone_child(req.clone_flags, req.join_pid_ns);
   if (pid == 0) {
     sync.parent.reset();
@@ -59,9 +60,11 @@ pid_t launch(LaunchRequest& req) {
   sync.child.reset();
   try {
     parent_side(req, pid);
-    sync_send_go(sync.parent.get());
-    sync_wait_ready(sync.parent.get());
-  } catch (const Error&) {
+    sync_send_go(sync.parent.get(), pid);
+    std::function<void()> hooks;
+    if (req.on_hooks) hooks = [&] { req.on_hooks(pid); };
+    sync_wait_ready(sync.parent.get(), hooks);
+  } catch (...) {
     ::kill(pid, SIGKILL);
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {

@@ -4,6 +4,8 @@
 
 #include <sys/types.h>
 
+#include <functional>
+
 #include "boxrt/cgroup.h"
 #include "boxrt/init.h"
 
@@ -14,6 +16,9 @@ struct LaunchRequest {
   int clone_flags = 0;  // CLONE_NEW* to create
   std::string join_pid_ns;  // path of a pid namespace to clone into
   Cgroup* cgroup = nullptr;
+  // Called with the child's pid once its mounts are made, before it pivots (runc's
+  // procHooks): the prestart and createRuntime hooks. A throw kills the child.
+  std::function<void(pid_t)> on_hooks;
 };
 
 // Returns the child's pid once it is ready (waiting on the exec fifo, or exec'ing).

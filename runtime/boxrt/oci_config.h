@@ -15,6 +15,11 @@ nlohmann::json spec_to_json(const ContainerSpec& spec);
 
 // Reads <path>; errors are prefixed with the file name.
 ContainerSpec load_config(const std::string& path);
+
+// One process object, as `runc exec --process process.json` reads it (the same shape as
+// config.json's "process"); errors name the file and the key path.
+Process process_from_json(const nlohmann::json& j);
+Process load_process(const std::string& path);
 void save_config(const ContainerSpec& spec, const std::string& path);
 
 // What `boxrun spec` writes: runc's template with Docker's default capabilities, masked

@@ -103,6 +103,12 @@ Capabilities parse_caps(const json& j, const std::string& p) {
 Process parse_process(const json& j, const std::string& p) {
   Process pr;
   OPT(j, "terminal", p, as_bool, pr.terminal);
+  if (const json* c = member(j, "consoleSize", p)) {
+    ConsoleSize cs;
+    OPT(*c, "height", sub(p, "consoleSize"), as_u32, cs.height);
+    OPT(*c, "width", sub(p, "consoleSize"), as_u32, cs.width);
+    pr.console_size = cs;
+  }
   if (const json* u = member(j, "user", p)) pr.user = parse_user(*u, sub(p, "user"));
   OPT(j, "args", p, as_strings, pr.args);
   OPT(j, "env", p, as_strings, pr.env);
@@ -302,17 +308,38 @@ ContainerSpec spec_from_json(const json& j) {
   return s;
 }
 
-ContainerSpec load_config(const std::string& path) {
+namespace {
+
+json read_json_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw Error::sys("open", path, errno);
-  json j;
   try {
-    j = json::parse(in);
+    return json::parse(in);
   } catch (const json::parse_error& e) {
     throw Error(path + ": invalid JSON: " + e.what());
   }
+}
+
+}  // namespace
+
+ContainerSpec load_config(const std::string& path) {
+  json j = read_json_file(path);
   try {
     return spec_from_json(j);
+  } catch (const Error& e) {
+    throw e.with_context(path);
+  }
+}
+
+Process process_from_json(const json& j) {
+  if (!j.is_object()) type_error("(root)", "an object", j);
+  return parse_process(j, "");
+}
+
+Process load_process(const std::string& path) {
+  json j = read_json_file(path);
+  try {
+    return process_from_json(j);
   } catch (const Error& e) {
     throw e.with_context(path);
   }

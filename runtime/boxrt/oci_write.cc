@@ -24,6 +24,8 @@ void put(json& j, const char* key, const std::vector<std::string>& v) {
 json process_to_json(const Process& p) {
   json j;
   j["terminal"] = p.terminal;
+  if (p.console_size)
+    j["consoleSize"] = {{"height", p.console_size->height}, {"width", p.console_size->width}};
   json user = {{"uid", p.user.uid}, {"gid", p.user.gid}};
   put(user, "umask", p.user.umask);
   if (!p.user.additional_gids.empty()) user["additionalGids"] = p.user.additional_gids;

@@ -32,8 +32,13 @@ struct User {
   std::vector<gid_t> additional_gids;
 };
 
+struct ConsoleSize {
+  unsigned height = 0, width = 0;
+};
+
 struct Process {
   bool terminal = false;
+  std::optional<ConsoleSize> console_size;  // rows and columns of the pty
   User user;
   std::vector<std::string> args;
   std::vector<std::string> env;

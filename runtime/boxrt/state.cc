@@ -1,6 +1,7 @@
 #include "boxrt/state.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -106,6 +107,22 @@ void StateStore::remove(const std::string& id) const {
   std::error_code ec;
   std::filesystem::remove_all(dir(id), ec);
   if (ec) throw Error("remove " + dir(id) + ": " + ec.message());
+}
+
+void write_pid_file(const std::string& path, pid_t pid) {
+  std::filesystem::path p(path);
+  std::string tmp = (p.parent_path() / ("." + p.filename().string())).string();
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) throw Error::sys("write pid file", path, errno);
+  std::string text = std::to_string(pid);
+  int err = 0;
+  if (write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size()))
+    err = errno ? errno : EIO;
+  if (close(fd) < 0 && !err) err = errno;
+  if (!err && rename(tmp.c_str(), path.c_str()) < 0) err = errno;
+  if (!err) return;
+  unlink(tmp.c_str());
+  throw Error::sys("write pid file", path, err);
 }
 
 uint64_t process_start_time(pid_t pid) {

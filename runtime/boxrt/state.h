@@ -38,6 +38,8 @@ class StateStore {
   const std::string& root() const { return root_; }
   std::string dir(const std::string& id) const { return root_ + "/" + id; }
   std::string fifo(const std::string& id) const { return dir(id) + "/exec.fifo"; }
+  // The init reports a startContainer hook's or exec's failure here (Runtime::start).
+  std::string start_fifo(const std::string& id) const { return dir(id) + "/start.fifo"; }
 
   // Makes <root>/<id>; throws if the container already exists.
   void make_dir(const std::string& id) const;
@@ -57,5 +59,9 @@ uint64_t process_start_time(pid_t pid);
 bool process_alive(pid_t pid, uint64_t start_time);
 
 void validate_container_id(const std::string& id);
+
+// As runc: written to a temporary file next to `path`, then renamed over it, so a reader
+// never sees a partial pid.
+void write_pid_file(const std::string& path, pid_t pid);
 
 }  // namespace boxrt

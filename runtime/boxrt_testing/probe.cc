@@ -9,11 +9,16 @@
 //   probe write PATH    opens a file for writing
 //   probe sleep SECONDS
 //   probe exit CODE
+//   probe tty           stdio's terminal: isatty, ttyname, controlling tty, session, size,
+//                       whether /dev/console is the same pty
+//   probe env           the environment as a JSON array
+//   probe echo-line     reads one line from stdin and prints it back as {"line": ...}
 // Static, no dependency on anything in the rootfs.
 #include <dirent.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -29,6 +34,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+extern "C" char** environ;
 
 namespace {
 
@@ -168,6 +175,43 @@ int alloc(long mb) {
   return 0;
 }
 
+int tty() {
+  char name[256] = {};
+  if (ttyname_r(0, name, sizeof name) != 0) name[0] = 0;
+  int ctty = open("/dev/tty", O_RDWR | O_NOCTTY);
+  if (ctty >= 0) close(ctty);
+  struct winsize ws = {};
+  ioctl(0, TIOCGWINSZ, &ws);
+  struct stat in = {}, console = {};
+  fstat(0, &in);
+  bool same = stat("/dev/console", &console) == 0 && S_ISCHR(console.st_mode) &&
+              console.st_rdev == in.st_rdev;
+  printf(
+      "{\"isatty\":[%d,%d,%d],\"ttyname\":%s,\"ctty\":%s,\"session_leader\":%s,"
+      "\"rows\":%u,\"cols\":%u,\"console_is_our_pty\":%s,\"tty_owner\":%u}\n",
+      isatty(0), isatty(1), isatty(2), esc(name).c_str(), ctty >= 0 ? "true" : "false",
+      getsid(0) == getpid() ? "true" : "false", ws.ws_row, ws.ws_col, same ? "true" : "false",
+      in.st_uid);
+  return 0;
+}
+
+int env() {
+  std::string out = "[";
+  for (char** e = environ; *e; ++e)
+    out += std::string(e == environ ? "" : ",") + esc(*e);
+  printf("%s]\n", out.c_str());
+  return 0;
+}
+
+int echo_line() {
+  std::string line;
+  char c;
+  while (read(0, &c, 1) == 1 && c != '\n' && c != '\r')
+    line += c;
+  printf("{\"line\":%s}\n", esc(line).c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -192,6 +236,9 @@ int main(int argc, char** argv) {
   if (cmd == "write") { int fd = open(arg.c_str(), O_WRONLY); return result(fd, errno); }
   if (cmd == "sleep") { sleep(atoi(arg.c_str())); return 0; }
   if (cmd == "exit") return atoi(arg.c_str());
+  if (cmd == "tty") return tty();
+  if (cmd == "env") return env();
+  if (cmd == "echo-line") return echo_line();
   fprintf(stderr, "probe: unknown command %s\n", cmd.c_str());
   return 2;
 }

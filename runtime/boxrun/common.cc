@@ -1,5 +1,10 @@
+#include <signal.h>
+
+#include <atomic>
 #include <csignal>
 #include <cstring>
+#include <fstream>
+#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "boxrt/error.h"
@@ -7,6 +12,49 @@
 #include "verbs.h"
 
 namespace boxrun {
+namespace {
+
+std::atomic<pid_t> g_forward_to{0};
+
+void forward_signal(int sig) {
+  pid_t pid = g_forward_to.load();
+  if (pid > 0) kill(pid, sig);
+}
+
+}  // namespace
+
+void forward_signals_to(pid_t pid) {
+  g_forward_to = pid;
+  if (pid == 0) return;
+  struct sigaction sa = {};
+  sa.sa_handler = forward_signal;
+  sa.sa_flags = SA_RESTART;
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH})
+    sigaction(sig, &sa, nullptr);
+}
+
+void log_message(const Globals& g, const char* level, const std::string& msg) {
+  bool error = strcmp(level, "error") == 0;
+  std::cerr << "boxrun: " << (error ? "" : std::string(level) + ": ") << msg << '\n';
+  if (g.log_file.empty()) return;
+  std::ofstream log(g.log_file, std::ios::app);
+  char ts[64];
+  time_t t = time(nullptr);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (g.log_format == "json")
+    log << nlohmann::json{{"level", level}, {"msg", msg}, {"time", ts}}.dump() << '\n';
+  else
+    log << "time=\"" << ts << "\" level=" << level << " msg=\"" << msg << "\"\n";
+}
+
+void check_terminal(bool detach, bool terminal, const std::string& console_socket) {
+  if (detach && terminal && console_socket.empty())
+    throw boxrt::Error("cannot allocate tty if boxrun will detach without setting console socket");
+  if ((!detach || !terminal) && !console_socket.empty())
+    throw boxrt::Error("cannot use console socket if boxrun will not detach or allocate tty");
+}
 
 int parse_signal(const std::string& s) {
   if (!s.empty() && std::isdigit(static_cast<unsigned char>(s[0]))) return std::stoi(s);

@@ -2,9 +2,7 @@
 #include <unistd.h>
 
 #include <cstring>
-#include <fstream>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
 #include "boxrt/error.h"
 #include "boxrt/sealed_exe.h"
@@ -12,23 +10,6 @@
 
 namespace boxrun {
 namespace {
-
-Globals* g_globals = nullptr;
-
-void log_error(const Globals& g, const std::string& msg) {
-  std::cerr << "boxrun: " << msg << '\n';
-  if (g.log_file.empty()) return;
-  std::ofstream log(g.log_file, std::ios::app);
-  char ts[64];
-  time_t t = time(nullptr);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  if (g.log_format == "json")
-    log << nlohmann::json{{"level", "error"}, {"msg", msg}, {"time", ts}}.dump() << '\n';
-  else
-    log << "time=\"" << ts << "\" level=error msg=\"" << msg << "\"\n";
-}
 
 // Verbs that put a process into a container run from a sealed copy of this binary.
 bool enters_containers(int argc, char** argv) {
@@ -43,6 +24,7 @@ bool enters_containers(int argc, char** argv) {
 void on_run(CLI::App* cmd, Globals& g, Body body) {
   cmd->callback([&g, body] {
     boxrt::Runtime rt(g.root);
+    rt.set_warning_handler([&g](const std::string& msg) { log_message(g, "warning", msg); });
     body(rt);
   });
 }
@@ -51,7 +33,6 @@ void on_run(CLI::App* cmd, Globals& g, Body body) {
 
 int main(int argc, char** argv) {
   boxrun::Globals g;
-  boxrun::g_globals = &g;
   if (boxrun::enters_containers(argc, argv)) {
     try {
       boxrt::reexec_from_sealed_copy(argv);
@@ -76,10 +57,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const boxrt::Error& e) {
-    boxrun::log_error(g, e.what());
+    boxrun::log_message(g, "error", e.what());
     return 1;
   } catch (const std::exception& e) {
-    boxrun::log_error(g, e.what());
+    boxrun::log_message(g, "error", e.what());
     return 1;
   }
   return g.exit_code;

@@ -1,11 +1,15 @@
 // boxrun's verbs: one file per group, each a thin layer over boxrt::Runtime.
 #pragma once
 
+#include <sys/ioctl.h>
+#include <termios.h>
+
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
 
 #include "boxrt/container.h"
+#include "boxrt/fd.h"
 
 namespace boxrun {
 
@@ -29,5 +33,38 @@ void add_exec(CLI::App& app, Globals& g);
 
 int parse_signal(const std::string& s);
 boxrt::ContainerSpec load_bundle(const std::string& bundle);
+
+// "boxrun: <msg>" on stderr (with "warning: " for warnings), and to --log when given.
+void log_message(const Globals& g, const char* level, const std::string& msg);
+
+// runc's checkTerminal: a terminal needs a console socket when boxrun detaches, and a
+// console socket needs both (in the foreground boxrun is its own receiver).
+void check_terminal(bool detach, bool terminal, const std::string& console_socket);
+
+// A foreground process with process.terminal (tty.cc): pass socket_path() as the console
+// socket, receive() after create/exec, then proxy() until the process exits.
+class ForegroundConsole {
+ public:
+  ForegroundConsole();
+  ~ForegroundConsole();  // restores the caller's terminal
+  ForegroundConsole(const ForegroundConsole&) = delete;
+  ForegroundConsole& operator=(const ForegroundConsole&) = delete;
+
+  const std::string& socket_path() const { return path_; }
+  void receive();
+  int proxy(pid_t pid);  // the process's exit code (128 + signal)
+
+ private:
+  void sync_size();
+
+  std::string dir_, path_;
+  boxrt::UniqueFd listener_, master_;
+  struct termios saved_ = {};
+  bool raw_ = false;
+  struct winsize size_ = {};
+};
+
+// Signals boxrun receives (INT, TERM, HUP, QUIT, USR1, USR2, WINCH) go to `pid`; 0 stops.
+void forward_signals_to(pid_t pid);
 
 }  // namespace boxrun

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# boxrun's CLI end to end, as runc is driven: spec, create, state, start, exec, ps,
-# pause/resume, kill, delete, run's exit code. Needs root.
+# boxrun's CLI end to end, as runc is driven: spec, create, state, start, exec (with its
+# process flags), ps, pause/resume, kill, delete, run's exit code, hooks. Needs root.
 #   tests/e2e/boxrun_cli_test.sh build/runtime/boxrun build/runtime/testing/probe
 set -euo pipefail
 boxrun=$(realpath "${1:?usage: $0 BOXRUN PROBE}")
@@ -16,7 +16,7 @@ br() { "$boxrun" --root "$root" "$@"; }
 
 mkdir -p "$work/bundle/rootfs/"{bin,proc,sys,dev,tmp}
 cp /bin/busybox "$work/bundle/rootfs/bin/"
-for a in sh sleep true ps cat; do ln -s busybox "$work/bundle/rootfs/bin/$a"; done
+for a in sh sleep true ps cat id; do ln -s busybox "$work/bundle/rootfs/bin/$a"; done
 cp "$probe" "$work/bundle/rootfs/probe"
 cd "$work/bundle"
 br spec
@@ -35,6 +35,13 @@ br start "$id"
 [[ $(br state "$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])') == running ]] || fail "not running"
 br list | grep -q "$id" || fail "list"
 [[ $(br exec "$id" /bin/cat /proc/self/status | grep -c NoNewPrivs) == 1 ]] || fail "exec"
+got=$(br exec --user 1000:100 --env FOO=bar --cwd /tmp "$id" /bin/sh -c 'echo "$(id -u):$(id -g):$FOO:$(pwd)"')
+[[ $got == "1000:100:bar:/tmp" ]] || fail "exec --user/--env/--cwd gave '$got'"
+set +e
+br exec "$id" /bin/sh -c 'exit 5'
+rc=$?
+set -e
+[[ $rc == 5 ]] || fail "exec returned $rc, want 5"
 br ps --format json "$id" | grep -q '\[' || fail "ps"
 br pause "$id"
 [[ $(br state "$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])') == paused ]] || fail "not paused"
@@ -61,4 +68,29 @@ rc=$?
 set -e
 [[ $rc == 7 ]] || fail "run returned $rc, want 7"
 [[ -z $(ls "$root") ]] || fail "state left after run"
+
+# Hooks: prestart, poststart and poststop around run; a failing prestart aborts it.
+python3 - "$work/hooks.log" <<'PY'
+import json, sys
+log = sys.argv[1]
+c = json.load(open("config.json"))
+c["process"]["args"] = ["/bin/true"]
+hook = lambda name: {"path": "/bin/sh", "args": ["sh", "-c", "echo %s >> %s" % (name, log)]}
+c["hooks"] = {k: [hook(k)] for k in ("prestart", "poststart", "poststop")}
+json.dump(c, open("config.json", "w"))
+PY
+br run --bundle . "$id"
+[[ $(cat "$work/hooks.log") == $'prestart\npoststart\npoststop' ]] || fail "hooks ran as: $(cat "$work/hooks.log")"
+python3 - <<'PY'
+import json
+c = json.load(open("config.json"))
+c["hooks"]["prestart"] = [{"path": "/bin/sh", "args": ["sh", "-c", "echo no >&2; exit 1"]}]
+json.dump(c, open("config.json", "w"))
+PY
+set +e
+err=$(br run --bundle . "$id" 2>&1)
+rc=$?
+set -e
+[[ $rc == 1 && $err == *"prestart hook #0"* ]] || fail "failing prestart: rc=$rc: $err"
+[[ -z $(ls "$root") ]] || fail "state left after a failed prestart"
 echo "boxrun e2e: ok"

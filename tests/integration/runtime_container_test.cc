@@ -9,9 +9,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include "boxrt/cgroup.h"
 #include "boxrt/container.h"
 #include "boxrt/error.h"
 #include "boxrt/seccomp.h"
+#include "boxrt_testing/container_test.h"
 #include "boxrt_testing/rootfs.h"
 
 namespace {
@@ -24,57 +26,7 @@ namespace bt = boxrt::testing;
 
 std::string own_mountinfo() { return bt::read_text("/proc/self/mountinfo"); }
 
-class RuntimeContainerTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root";
-    rootfs_ = bt::make_busybox_rootfs(dir_.path());
-    rt_ = std::make_unique<Runtime>(dir_.path() + "/state");
-  }
-
-  void TearDown() override {
-    if (!rt_) return;
-    for (const auto& s : rt_->list()) {
-      ADD_FAILURE() << "container " << s.id << " left behind";
-      rt_->remove(s.id, true);
-    }
-    EXPECT_EQ(own_mountinfo().find(dir_.path()), std::string::npos) << "a mount leaked";
-  }
-
-  std::string id(const std::string& name) {
-    return name + "-" + std::to_string(getpid());
-  }
-
-  // Creates, starts and waits for the container; returns its exit code and deletes it.
-  int run(const std::string& name, const ContainerSpec& spec, std::string* out = nullptr) {
-    std::string cid = id(name);
-    boxrt::CreateOptions opts;
-    opts.stdout_path = dir_.path() + "/" + name + ".out";
-    opts.stderr_path = dir_.path() + "/" + name + ".err";
-    auto st = rt_->create(cid, spec, opts);
-    auto cg = st.cgroup;
-    rt_->start(cid);
-    int code = rt_->wait(cid);
-    rt_->remove(cid);
-    for (const auto& [c, d] : cg.dirs) EXPECT_FALSE(std::filesystem::exists(d)) << d;
-    if (out) *out = opts.stdout_path;
-    return code;
-  }
-
-  json probe(const std::string& name, const ContainerSpec& spec) {
-    std::string out;
-    EXPECT_EQ(run(name, spec, &out), 0) << bt::read_text(dir_.path() + "/" + name + ".err");
-    return bt::last_json_line(out);
-  }
-
-  ContainerSpec spec(std::vector<std::string> args = {"/probe"}) {
-    return bt::probe_spec(rootfs_, std::move(args));
-  }
-
-  bt::TempDir dir_;
-  std::string rootfs_;
-  std::unique_ptr<Runtime> rt_;
-};
+class RuntimeContainerTest : public bt::ContainerTest {};
 
 bool has_mount(const json& info, const std::string& path) {
   for (const auto& m : info["mounts"])
@@ -270,6 +222,53 @@ TEST_F(RuntimeContainerTest, JoinsNamespaceByPath) {
   s.hostname.clear();
   EXPECT_EQ(probe("join-uts", s)["hostname"], "boxrun");
   rt_->remove(cid, true);
+}
+
+TEST_F(RuntimeContainerTest, OomScoreAdjIsSetButNeverNegative) {
+  ContainerSpec s = spec({"/probe", "sleep", "60"});
+  s.process.oom_score_adj = 500;
+  std::string cid = id("oom-adj");
+  auto st = rt_->create(cid, s);
+  EXPECT_EQ(bt::read_text("/proc/" + std::to_string(st.pid) + "/oom_score_adj"), "500\n");
+  rt_->remove(cid);
+  s.process.oom_score_adj = -100;
+  try {
+    rt_->create(id("oom-negative"), s);
+    FAIL() << "a negative oomScoreAdj must be refused";
+  } catch (const boxrt::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("this host may not allow it"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(rt_->store().dir(id("oom-negative"))));
+}
+
+TEST_F(RuntimeContainerTest, PidFileIsWrittenWhole) {
+  std::string cid = id("pidfile");
+  boxrt::CreateOptions opts;
+  opts.pid_file = dir_.path() + "/run/init.pid";
+  std::filesystem::create_directories(dir_.path() + "/run");
+  auto st = rt_->create(cid, spec(), opts);
+  EXPECT_EQ(bt::read_text(opts.pid_file), std::to_string(st.pid));
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/run/.init.pid"))
+      << "the temporary was renamed";
+  rt_->remove(cid);
+}
+
+TEST_F(RuntimeContainerTest, PidFileFailureKillsTheInitAndCleansUp) {
+  std::string cid = id("pidfile-fails");
+  boxrt::CreateOptions opts;
+  opts.pid_file = dir_.path() + "/no-such-dir/init.pid";
+  auto cg = boxrt::make_host_cgroup("", cid);  // where create puts it
+  try {
+    rt_->create(cid, spec({"/probe", "sleep", "60"}), opts);
+    FAIL() << "create must fail";
+  } catch (const boxrt::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("write pid file"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(rt_->store().dir(cid)));
+  for (const auto& [c, d] : cg->paths().dirs)
+    EXPECT_FALSE(std::filesystem::exists(d)) << d;
+  EXPECT_EQ(bt::children_of_self(), std::vector<pid_t>{}) << "the init was killed and reaped";
 }
 
 // --- security -------------------------------------------------------------------------
