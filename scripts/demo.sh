@@ -12,5 +12,5 @@ echo "== boxcompose config -f samples/hello/stack.yaml"
 "$boxcompose" config -f "$stack"
 echo "== boxcompose graph -f samples/hello/stack.yaml"
 "$boxcompose" graph -f "$stack"
-echo "== start order"
+echo "== boxcompose -f samples/hello/stack.yaml config --services (global options before the verb)"
 "$boxcompose" -f "$stack" config --services
