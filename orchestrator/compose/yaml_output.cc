@@ -29,6 +29,8 @@ bool looks_numeric(std::string_view s) {
 // A plain scalar that a YAML reader would take for something other than a string.
 bool looks_like_another_type(const std::string& s) {
   if (s.empty()) return true;
+  // Every word and number below starts with one of these; most strings are ruled out here.
+  if (!std::strchr("0123456789+-.~tTfFyYnNoO", s.front())) return false;
   std::string lower;
   for (char c : s)
     lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
