@@ -1,30 +1,15 @@
-// One error type for the image module: what was done, on what, and why (errno), chained
-// with context as it travels up ("import busybox:local: unpack layer 3f2a...: ...").
+// The image module reports failures with the runtime's error type (what was done, on what,
+// and errno, chained with context), which it already depends on: one Error in the project.
 #pragma once
 
-#include <stdexcept>
 #include <string>
-#include <string_view>
+
+#include "boxrt/error.h"
 
 namespace image {
 
-class Error : public std::runtime_error {
- public:
-  explicit Error(const std::string& message, int code = 0)
-      : std::runtime_error(message), code_(code) {}
-
-  // A failed syscall: "<what> <on>: <strerror(err)>".
-  static Error sys(std::string_view what, std::string_view on, int err);
-
-  // The same error, prefixed: "<context>: <message>".
-  Error with_context(std::string_view context) const;
-
-  // The errno behind the failure, 0 when there is none.
-  int code() const { return code_; }
-
- private:
-  int code_;
-};
+using Error = boxrt::Error;
+using boxrt::check_sys;
 
 // The image a caller asked for is not in the store; says how to get it there.
 class ImageNotFound : public Error {
@@ -35,8 +20,5 @@ class ImageNotFound : public Error {
  private:
   std::string reference_;
 };
-
-// Throws Error::sys(what, on, errno) when rc < 0; returns rc otherwise.
-long check_sys(long rc, std::string_view what, std::string_view on = {});
 
 }  // namespace image

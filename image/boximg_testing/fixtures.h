@@ -14,27 +14,12 @@
 #include <vector>
 
 #include "boximg/archive_util.h"
+#include "boxrt_testing/rootfs.h"
 
 namespace image::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/boximg-test-XXXXXX";
-    if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+// The runtime tests' temporary directory, which removes itself.
+using boxrt::testing::TempDir;
 
 struct TarEntry {
   std::string path;
