@@ -552,7 +552,7 @@ double measure_throughput(const Netns& from, const Netns& to, Ipv4 to_ip, size_t
   double rate = 0;
   std::thread receiver([&] {
     pollfd p{listener.get(), POLLIN, 0};
-    if (::poll(&p, 1, 2000) != 1) return;
+    if (::poll(&p, 1, 6000) != 1) return;
     Fd conn(::accept(listener.get(), nullptr, nullptr));
     timeval limit{10, 0};  // bounded even if the shaping is broken
     ::setsockopt(conn.get(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
@@ -570,7 +570,8 @@ double measure_throughput(const Netns& from, const Netns& to, Ipv4 to_ip, size_t
     std::chrono::duration<double> seconds = end - start;
     if (got == total && seconds.count() > 0) rate = (got - first) / seconds.count();
   });
-  Fd client = connect_from(from, to_ip, kPort + 1, std::chrono::milliseconds(1000));
+  // A fresh bridge port may drop the first SYN; the retry comes about a second later.
+  Fd client = connect_from(from, to_ip, kPort + 1, std::chrono::milliseconds(5000));
   std::vector<char> data(total, 'x');
   if (client.get() >= 0) send_all(client.get(), data.data(), data.size());
   receiver.join();
