@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/global_options.h"
+#include "cli/project_ref.h"
 #include "cli/verbs.h"
 #include "compose/diagnostics.h"
 
@@ -31,6 +32,14 @@ int main(int argc, char** argv) {
   cli::add_graph_verb(app, global);
   cli::add_image_verb(app);
   cli::add_version_verb(app);
+  cli::add_up_verb(app, global);
+  cli::add_create_verb(app, global);
+  cli::add_down_verb(app, global);
+  cli::add_ps_verb(app, global);
+  cli::add_ls_verb(app);
+  cli::add_logs_verb(app, global);
+  cli::add_lifecycle_verbs(app, global);
+  cli::save_command_line(argc, argv);
   setup_logging();
   // Runs once every option is parsed, wherever it stood, and before any verb runs.
   app.parse_complete_callback([&global] {
@@ -46,6 +55,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return 1;
+  } catch (const cli::ExitCode& e) {
+    return e.code;
   } catch (const compose::LoadError& e) {
     std::cerr << e.what() << '\n';
     return 1;

@@ -11,6 +11,7 @@
 #include "boximg/human.h"
 #include "boximg/reference.h"
 #include "boximg/store.h"
+#include "cli/table.h"
 #include "cli/verbs.h"
 
 namespace cli {
@@ -31,22 +32,6 @@ image::Store open_store() {
 void run_import(const ImageOptions& opts) {
   image::ImageSummary img = open_store().import_image(opts.import);
   std::cout << img.id << '\n';
-}
-
-// Columns padded as Go's tabwriter does for the docker CLI (3 spaces between).
-void print_table(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> width;
-  for (const auto& row : rows)
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      width.resize(std::max(width.size(), row.size()));
-      width[i] = std::max(width[i], row[i].size());
-    }
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i)
-      line += i + 1 < row.size() ? row[i] + std::string(width[i] - row[i].size() + 3, ' ') : row[i];
-    std::cout << line << '\n';
-  }
 }
 
 // `image ls busybox` lists every tag of busybox; `image ls busybox:1` just that one.
@@ -74,7 +59,7 @@ void run_ls(const ImageOptions& opts) {
     std::string age = created ? image::human_duration(now - *created) + " ago" : "N/A";
     rows.push_back({img.name, img.tag, id, age, image::human_size(img.size)});
   }
-  print_table(rows);
+  std::cout << format_table(rows);
 }
 
 void run_rm(const ImageOptions& opts) {

@@ -1,14 +1,15 @@
 #include "boxrt/caps.h"
 
+#include <strings.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <memory>
-#include <strings.h>
 
 #include "boxrt/error.h"
+#include "boxrt/os_error.h"
 
 namespace boxrt {
 namespace {
@@ -47,15 +48,15 @@ void drop_bounding_set(const Capabilities& caps) {
   for (cap_value_t v = 0; v <= last; ++v) {
     if (contains(keep, v)) continue;
     if (prctl(PR_CAPBSET_DROP, v, 0, 0, 0) < 0 && errno != EINVAL)
-      throw Error::sys("drop from bounding set", cap_to_name(v), errno);
+      throw os_error("drop from bounding set", cap_to_name(v), errno);
   }
-  check_sys(prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0), "prctl", "PR_SET_KEEPCAPS");
+  check_os(prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0), "prctl", "PR_SET_KEEPCAPS");
 }
 
 void apply_capabilities(const Capabilities& caps) {
-  check_sys(prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0), "prctl", "PR_SET_KEEPCAPS");
+  check_os(prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0), "prctl", "PR_SET_KEEPCAPS");
   std::unique_ptr<std::remove_pointer_t<cap_t>, int (*)(void*)> c(cap_init(), cap_free);
-  if (!c) throw Error::sys("cap_init", "", errno);
+  if (!c) throw os_error("cap_init", "", errno);
   const std::pair<cap_flag_t, const std::vector<std::string>*> sets[] = {
       {CAP_EFFECTIVE, &caps.effective},
       {CAP_PERMITTED, &caps.permitted},
@@ -64,10 +65,10 @@ void apply_capabilities(const Capabilities& caps) {
     auto values = supported(*names);
     if (!values.empty() &&
         cap_set_flag(c.get(), flag, static_cast<int>(values.size()), values.data(), CAP_SET) < 0)
-      throw Error::sys("cap_set_flag", "", errno);
+      throw os_error("cap_set_flag", "", errno);
   }
-  if (cap_set_proc(c.get()) < 0) throw Error::sys("set capabilities", "", errno);
-  check_sys(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "clear ambient capabilities");
+  if (cap_set_proc(c.get()) < 0) throw os_error("set capabilities", "", errno);
+  check_os(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "clear ambient capabilities");
   // The kernel only lets a capability be ambient when it is permitted and inheritable;
   // runc's own template lists ambient ones without inheritable and runc skips them, so
   // skip those too rather than fail.
@@ -75,7 +76,7 @@ void apply_capabilities(const Capabilities& caps) {
   for (cap_value_t v : supported(caps.ambient)) {
     if (!contains(inheritable, v)) continue;
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, v, 0, 0) < 0)
-      throw Error::sys("raise ambient capability", cap_to_name(v), errno);
+      throw os_error("raise ambient capability", cap_to_name(v), errno);
   }
 }
 

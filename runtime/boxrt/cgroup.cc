@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "boxrt/error.h"
+#include "boxrt/os_error.h"
 
 namespace boxrt {
 namespace {
@@ -23,7 +24,7 @@ std::vector<std::string> split(const std::string& s, char sep) {
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw Error::sys("read", path, errno);
+  if (!in) throw os_error("read", path, errno);
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
@@ -142,12 +143,12 @@ std::string read_cgroup_file(const std::string& path) {
 
 void write_cgroup_file(const std::string& path, const std::string& value) {
   int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC | O_TRUNC);
-  if (fd < 0) throw Error::sys("open", path, errno);
+  if (fd < 0) throw os_error("open", path, errno);
   ssize_t n = write(fd, value.data(), value.size());
   int err = errno;
   close(fd);
   if (n != static_cast<ssize_t>(value.size()))
-    throw Error::sys("write \"" + value + "\" to", path, err);
+    throw os_error("write \"" + value + "\" to", path, err);
 }
 
 std::vector<pid_t> read_pid_list(const std::string& path) {

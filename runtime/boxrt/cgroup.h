@@ -43,6 +43,8 @@ CgroupPaths cgroup_paths_from_json(const nlohmann::json& j);
 struct CgroupStats {
   uint64_t memory_usage = 0, memory_limit = 0, cpu_usage_ns = 0, pids_current = 0;
   uint64_t oom_kills = 0;
+  // CFS bandwidth (cpu quota): periods seen, periods throttled, time throttled.
+  uint64_t cpu_periods = 0, cpu_throttled_periods = 0, cpu_throttled_ns = 0;
 };
 
 class Cgroup {

@@ -6,10 +6,13 @@
 #include <cerrno>
 #include <chrono>
 #include <set>
+#include <sstream>
 #include <thread>
 
+#include "boxrt/backoff.h"
 #include "boxrt/cgroup.h"
 #include "boxrt/error.h"
+#include "boxrt/os_error.h"
 
 namespace boxrt {
 namespace {
@@ -22,7 +25,7 @@ void mkdir_p(const std::string& dir, bool cpuset) {
   if (exists(dir)) return;
   std::string parent = dir.substr(0, dir.rfind('/'));
   mkdir_p(parent, cpuset);
-  if (mkdir(dir.c_str(), 0755) < 0 && errno != EEXIST) throw Error::sys("mkdir cgroup", dir, errno);
+  if (mkdir(dir.c_str(), 0755) < 0 && errno != EEXIST) throw os_error("mkdir cgroup", dir, errno);
   if (!cpuset) return;
   for (const char* f : {"cpuset.cpus", "cpuset.mems"})
     if (read_cgroup_file(dir + "/" + f).empty())
@@ -77,19 +80,23 @@ class CgroupV1 : public Cgroup {
     s.cpu_usage_ns = number("cpuacct", "cpuacct.usage");
     s.pids_current = number("pids", "pids.current");
     s.oom_kills = oom_kills();
+    s.cpu_periods = keyed("cpu", "cpu.stat", "nr_periods");
+    s.cpu_throttled_periods = keyed("cpu", "cpu.stat", "nr_throttled");
+    s.cpu_throttled_ns = keyed("cpu", "cpu.stat", "throttled_time");
     return s;
   }
 
   bool destroy() override {
     bool removed = false;
     for (const auto& dir : unique_dirs()) {
-      for (int i = 0; i < 200 && exists(dir); ++i) {
+      Backoff backoff(std::chrono::seconds(1));
+      while (exists(dir)) {
         if (rmdir(dir.c_str()) == 0) {
           removed = true;
           break;
         }
-        if (errno != EBUSY) throw Error::sys("remove cgroup", dir, errno);
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        if (errno != EBUSY) throw os_error("remove cgroup", dir, errno);
+        if (!backoff.wait()) break;
       }
       if (exists(dir)) throw Error("remove cgroup " + dir + ": still busy after 1s");
     }
@@ -118,6 +125,18 @@ class CgroupV1 : public Cgroup {
     std::string dir = dir_of(controller);
     if (dir.empty() || !exists(dir + "/" + name)) return 0;
     return std::stoull(read_cgroup_file(dir + "/" + name));
+  }
+  // "key value" lines (cpu.stat); 0 when the file or key is missing.
+  uint64_t keyed(const std::string& controller, const std::string& name,
+                 const std::string& key) const {
+    std::string dir = dir_of(controller);
+    if (dir.empty() || !exists(dir + "/" + name)) return 0;
+    std::istringstream in(read_cgroup_file(dir + "/" + name));
+    std::string k;
+    uint64_t v;
+    while (in >> k >> v)
+      if (k == key) return v;
+    return 0;
   }
   uint64_t oom_kills() const {
     std::string f = dir_of("memory") + "/memory.oom_control";

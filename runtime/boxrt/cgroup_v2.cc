@@ -8,8 +8,10 @@
 #include <sstream>
 #include <thread>
 
+#include "boxrt/backoff.h"
 #include "boxrt/cgroup.h"
 #include "boxrt/error.h"
+#include "boxrt/os_error.h"
 
 namespace boxrt {
 namespace {
@@ -51,7 +53,8 @@ class CgroupV2 : public Cgroup {
     while (std::getline(in, part, '/')) {
       if (part.empty()) continue;
       cur += "/" + part;
-      if (mkdir(cur.c_str(), 0755) < 0 && errno != EEXIST) throw Error::sys("mkdir cgroup", cur, errno);
+      if (mkdir(cur.c_str(), 0755) < 0 && errno != EEXIST)
+        throw os_error("mkdir cgroup", cur, errno);
     }
   }
 
@@ -88,16 +91,20 @@ class CgroupV2 : public Cgroup {
     std::string max = exists(dir() + "/memory.max") ? read_cgroup_file(dir() + "/memory.max") : "max";
     s.memory_limit = max == "max" ? UINT64_MAX : std::stoull(max);
     s.cpu_usage_ns = keyed("cpu.stat", "usage_usec") * 1000;
+    s.cpu_periods = keyed("cpu.stat", "nr_periods");
+    s.cpu_throttled_periods = keyed("cpu.stat", "nr_throttled");
+    s.cpu_throttled_ns = keyed("cpu.stat", "throttled_usec") * 1000;
     s.pids_current = number("pids.current");
     s.oom_kills = keyed("memory.events", "oom_kill");
     return s;
   }
 
   bool destroy() override {
-    for (int i = 0; i < 200 && exists(dir()); ++i) {
+    Backoff backoff(std::chrono::seconds(1));
+    while (exists(dir())) {
       if (rmdir(dir().c_str()) == 0) return true;
-      if (errno != EBUSY) throw Error::sys("remove cgroup", dir(), errno);
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      if (errno != EBUSY) throw os_error("remove cgroup", dir(), errno);
+      if (!backoff.wait()) break;
     }
     if (exists(dir())) throw Error("remove cgroup " + dir() + ": still busy after 1s");
     return false;

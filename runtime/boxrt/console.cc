@@ -14,6 +14,7 @@
 
 #include "boxrt/error.h"
 #include "boxrt/mounts.h"
+#include "boxrt/os_error.h"
 
 namespace boxrt {
 namespace {
@@ -26,7 +27,7 @@ UniqueFd open_slave(int master, const std::string& path) {
   UniqueFd slave(ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC));
   if (slave) return slave;
   slave = UniqueFd(open(path.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC));
-  if (!slave) throw Error::sys("open pty slave", path, errno);
+  if (!slave) throw os_error("open pty slave", path, errno);
   return slave;
 }
 
@@ -35,16 +36,16 @@ UniqueFd open_slave(int master, const std::string& path) {
 void mount_console(const std::string& slave_path) {
   struct stat st;
   if (lstat("/dev/console", &st) < 0) {
-    if (errno != ENOENT) throw Error::sys("stat", "/dev/console", errno);
+    if (errno != ENOENT) throw os_error("stat", "/dev/console", errno);
     UniqueFd f(open("/dev/console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600));
-    if (!f) throw Error::sys("create", "/dev/console", errno);
+    if (!f) throw os_error("create", "/dev/console", errno);
   } else if (S_ISLNK(st.st_mode)) {
     throw Error("/dev/console in the container is a symlink; refusing to mount the console on it");
   }
   UniqueFd target(open("/dev/console", O_PATH | O_NOFOLLOW | O_CLOEXEC));
-  if (!target) throw Error::sys("open", "/dev/console", errno);
+  if (!target) throw os_error("open", "/dev/console", errno);
   if (mount(slave_path.c_str(), fd_path(target.get()).c_str(), nullptr, MS_BIND, nullptr) < 0)
-    throw Error::sys("bind-mount " + slave_path + " on", "/dev/console", errno);
+    throw os_error("bind-mount " + slave_path + " on", "/dev/console", errno);
 }
 
 }  // namespace
@@ -57,9 +58,9 @@ UniqueFd connect_console_socket(const std::string& path) {
                 std::to_string(sizeof addr.sun_path - 1) + " bytes");
   memcpy(addr.sun_path, path.c_str(), path.size());
   UniqueFd fd(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!fd) throw Error::sys("socket", "for the console", errno);
+  if (!fd) throw os_error("socket", "for the console", errno);
   if (connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
-    throw Error::sys("connect to console socket", path, errno);
+    throw os_error("connect to console socket", path, errno);
   return fd;
 }
 
@@ -98,7 +99,7 @@ void send_fd(int socket_fd, const std::string& name, int fd) {
   do
     n = sendmsg(socket_fd, &msg, MSG_NOSIGNAL);
   while (n < 0 && errno == EINTR);
-  if (n < 0) throw Error::sys("send", name + " over the console socket", errno);
+  if (n < 0) throw os_error("send", name + " over the console socket", errno);
 }
 
 UniqueFd recv_fd(int socket_fd, std::string* name) {
@@ -114,7 +115,7 @@ UniqueFd recv_fd(int socket_fd, std::string* name) {
   do
     n = recvmsg(socket_fd, &msg, MSG_CMSG_CLOEXEC);
   while (n < 0 && errno == EINTR);
-  if (n < 0) throw Error::sys("receive", "an fd over a unix socket", errno);
+  if (n < 0) throw os_error("receive", "an fd over a unix socket", errno);
   struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
   if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
       c->cmsg_len != CMSG_LEN(sizeof(int)))
@@ -129,27 +130,27 @@ void setup_console(int socket_fd, const Process& process, bool mount) {
   if (socket_fd < 0) throw Error("process.terminal is set but no console socket was given");
   UniqueFd master(open(kPtmx, O_RDWR | O_NOCTTY | O_CLOEXEC));
   if (!master)
-    throw Error::sys("open", std::string(kPtmx) + " (process.terminal needs devpts on /dev/pts)",
-                     errno);
+    throw os_error("open", std::string(kPtmx) + " (process.terminal needs devpts on /dev/pts)",
+                   errno);
   int unlock = 0;
-  check_sys(ioctl(master.get(), TIOCSPTLCK, &unlock), "unlock pty", kPtmx);
+  check_os(ioctl(master.get(), TIOCSPTLCK, &unlock), "unlock pty", kPtmx);
   int n = 0;
-  check_sys(ioctl(master.get(), TIOCGPTN, &n), "get pty number", kPtmx);
+  check_os(ioctl(master.get(), TIOCGPTN, &n), "get pty number", kPtmx);
   std::string slave_path = "/dev/pts/" + std::to_string(n);
   UniqueFd slave = open_slave(master.get(), slave_path);
   if (process.console_size) {
     struct winsize ws = {};
     ws.ws_row = static_cast<unsigned short>(process.console_size->height);
     ws.ws_col = static_cast<unsigned short>(process.console_size->width);
-    check_sys(ioctl(master.get(), TIOCSWINSZ, &ws), "set console size", kPtmx);
+    check_os(ioctl(master.get(), TIOCSWINSZ, &ws), "set console size", kPtmx);
   }
   if (mount) mount_console(slave_path);
   // The process owns its terminal (runc's fixStdioPermissions); the group stays tty's.
-  check_sys(fchown(slave.get(), process.user.uid, static_cast<gid_t>(-1)), "chown", slave_path);
+  check_os(fchown(slave.get(), process.user.uid, static_cast<gid_t>(-1)), "chown", slave_path);
   send_fd(socket_fd, kPtmx, master.get());
   for (int target : {0, 1, 2})
-    check_sys(dup2(slave.get(), target), "dup2 the pty slave onto", std::to_string(target));
-  check_sys(ioctl(0, TIOCSCTTY, 0), "make the pty the controlling terminal", slave_path);
+    check_os(dup2(slave.get(), target), "dup2 the pty slave onto", std::to_string(target));
+  check_os(ioctl(0, TIOCSCTTY, 0), "make the pty the controlling terminal", slave_path);
 }
 
 }  // namespace boxrt

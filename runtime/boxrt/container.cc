@@ -15,11 +15,15 @@
 #include <cstdio>
 #include <thread>
 
+#include "boxrt/backoff.h"
 #include "boxrt/console.h"
 #include "boxrt/error.h"
+#include "boxrt/init.h"
 #include "boxrt/launch.h"
 #include "boxrt/namespaces.h"
 #include "boxrt/oci_config.h"
+#include "boxrt/os_error.h"
+#include "boxrt/start_watch.h"
 #include "boxrt/teardown.h"
 
 namespace boxrt {
@@ -46,45 +50,6 @@ ContainerSpec exec_spec(const ContainerSpec& base, const Process& process, pid_t
   return spec;
 }
 
-// start's side of the start fifo: after the go byte the init either writes why it
-// failed (a startContainer hook, exec) and exits, or exec's, closing its end.
-class StartWatch {
- public:
-  explicit StartWatch(const std::string& path) {
-    fd_ = UniqueFd(open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-    if (!fd_) {
-      if (errno == ENOENT) return;  // made by an older boxrun: nothing to wait for
-      throw Error::sys("open", path, errno);
-    }
-    // A FIFO reader gets POLLHUP only for writers that opened after it did: one that
-    // comes and goes here makes the init's close (exec or exit) wake poll.
-    UniqueFd writer(open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
-  }
-
-  // "" once the init has exec'd, else its message.
-  std::string wait() {
-    std::string msg;
-    while (fd_) {
-      char buf[PIPE_BUF];
-      ssize_t n = read(fd_.get(), buf, sizeof buf);
-      if (n > 0) {
-        msg.append(buf, static_cast<size_t>(n));
-      } else if (n == 0) {
-        break;
-      } else if (errno == EAGAIN) {
-        struct pollfd p = {fd_.get(), POLLIN, 0};
-        poll(&p, 1, 100);  // the timeout is only a safety net for a missing POLLHUP
-      } else if (errno != EINTR) {
-        throw Error::sys("read", "the start fifo", errno);
-      }
-    }
-    return msg;
-  }
-
- private:
-  UniqueFd fd_;
-};
-
 }  // namespace
 
 Runtime::Runtime(std::string root) : store_(std::move(root)) {}
@@ -95,6 +60,9 @@ void Runtime::warn(const std::string& msg) const {
 }
 
 Status Runtime::status_of(const ContainerState& s) const {
+  // Half-made: creating until the init is cloned and while it lives.
+  if (s.creating && (s.pid == 0 || process_alive(s.pid, s.pid_start_time)))
+    return Status::kCreating;
   if (!process_alive(s.pid, s.pid_start_time)) return Status::kStopped;
   if (access(store_.fifo(s.id).c_str(), F_OK) == 0) return Status::kCreated;
   if (!s.cgroup.dirs.empty() && open_cgroup(s.cgroup)->frozen()) return Status::kPaused;
@@ -131,12 +99,18 @@ void Runtime::start(const std::string& id) {
   StartWatch watch(store_.start_fifo(id));  // before the init can go on
   std::string fifo = store_.fifo(id);
   UniqueFd fd(open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
-  if (!fd) throw Error::sys("start " + id + ": open", fifo, errno);
-  if (write(fd.get(), "0", 1) != 1) throw Error::sys("start " + id + ": write", fifo, errno);
+  if (!fd) throw os_error("start " + id + ": open", fifo, errno);
+  if (write(fd.get(), "0", 1) != 1) throw os_error("start " + id + ": write", fifo, errno);
   unlink(fifo.c_str());
-  std::string failure = watch.wait();
+  finish_start(s, spec, watch);
+}
+
+void Runtime::finish_start(ContainerState& s, const ContainerSpec& spec, StartWatch& watch) {
+  const std::string& id = s.id;
+  std::string report = watch.wait();
   unlink(store_.start_fifo(id).c_str());
-  if (!failure.empty()) {
+  if (!report.empty()) {
+    StartFailure failure = parse_start_failure(report);
     // Stopped, as the runtime spec wants: what a hook left behind goes too; delete follows.
     auto cg = s.cgroup.dirs.empty() ? nullptr : open_cgroup(s.cgroup);
     try {
@@ -144,7 +118,10 @@ void Runtime::start(const std::string& id) {
     } catch (const Error& e) {
       warn("start " + id + ": " + e.what());
     }
-    throw Error("start " + id + ": " + failure);
+    std::string msg = "start " + id + ": " + failure.message;
+    if (failure.status == exec_failure_status(failure.err))
+      throw ExecError(msg, failure.err, failure.status);
+    throw Error(msg, failure.err);
   }
   s.status = Status::kRunning;
   run_hooks_warn("poststart", spec.hooks.poststart, state_to_oci_json(s).dump(),
@@ -162,25 +139,34 @@ void Runtime::kill(const std::string& id, int sig, bool all) {
     if (sig == SIGKILL && cg->frozen()) cg->freeze(false);
     return;
   }
-  if (::kill(s.pid, sig) < 0) throw Error::sys("kill " + id + ": signal", std::to_string(s.pid), errno);
+  if (s.pid <= 0) throw Error("kill " + id + ": container has no init process yet", ESRCH);
+  if (::kill(s.pid, sig) < 0)
+    throw os_error("kill " + id + ": signal", std::to_string(s.pid), errno);
 }
 
 void Runtime::wait_gone(const ContainerState& s) const {
   auto cg = s.cgroup.dirs.empty() ? nullptr : open_cgroup(s.cgroup);
-  for (int i = 0; i < 1000; ++i) {
+  Backoff backoff(std::chrono::seconds(5));
+  do {
     bool alive = process_alive(s.pid, s.pid_start_time);
     // Not alive but still there with its start time: our init as a zombie, when we are
     // its parent; reap it (ECHILD otherwise). Checked after the liveness test: a
     // WNOHANG before it can run while the init is still dying, and leave the zombie.
-    if (!alive && process_start_time(s.pid) == s.pid_start_time) waitpid(s.pid, nullptr, WNOHANG);
+    if (!alive && s.pid > 0 && process_start_time(s.pid) == s.pid_start_time)
+      waitpid(s.pid, nullptr, WNOHANG);
     if (!alive && (!cg || cg->pids().empty())) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  } while (backoff.wait());
   throw Error("processes of container " + s.id + " are still alive after SIGKILL");
 }
 
 void Runtime::remove(const std::string& id, bool force) {
   try {
+    // A create that died before its first state save made nothing in the kernel yet
+    // (create saves the state before the cgroup and the clone): the directory is all.
+    if (force && !store_.exists(id) && access(store_.dir(id).c_str(), F_OK) == 0) {
+      validate_container_id(id);
+      return store_.remove(id);
+    }
     ContainerState s = state(id);
     ContainerSpec spec;
     try {
@@ -188,7 +174,9 @@ void Runtime::remove(const std::string& id, bool force) {
     } catch (const Error& e) {
       warn("delete " + id + ": no poststop hooks run: " + e.what());
     }
-    if ((s.status == Status::kRunning || s.status == Status::kPaused) && !force)
+    if ((s.status == Status::kRunning || s.status == Status::kPaused ||
+         s.status == Status::kCreating) &&
+        !force)
       throw Error("cannot delete container that is " + std::string(status_name(s.status)) +
                   " (stop it first, or use --force)");
     if (s.status != Status::kStopped) kill(id, SIGKILL, true);
@@ -208,7 +196,7 @@ void Runtime::remove(const std::string& id, bool force) {
 int wait_exit_code(pid_t pid) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) throw Error::sys("wait for", std::to_string(pid), errno);
+    if (errno != EINTR) throw os_error("wait for", std::to_string(pid), errno);
   }
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return WEXITSTATUS(status);
@@ -219,6 +207,7 @@ int Runtime::wait(const std::string& id) { return wait_exit_code(store_.load(id)
 pid_t Runtime::exec(const std::string& id, const Process& process, const ExecOptions& opts) {
   try {
     validate_process(process);
+    validate_preserve_fds(opts.preserve_fds);
     ContainerState s = state(id);
     if (s.status != Status::kRunning && s.status != Status::kCreated)
       throw Error(std::string("container is ") + status_name(s.status));
@@ -230,6 +219,7 @@ pid_t Runtime::exec(const std::string& id, const Process& process, const ExecOpt
     req.init.stdin_path = opts.stdin_path;
     req.init.stdout_path = opts.stdout_path;
     req.init.stderr_path = opts.stderr_path;
+    req.init.preserve_fds = opts.preserve_fds;
     bool redirected =
         !opts.stdin_path.empty() || !opts.stdout_path.empty() || !opts.stderr_path.empty();
     UniqueFd console = console_for(process, opts.console_socket, redirected);

@@ -24,6 +24,8 @@
 
 namespace boxrt {
 
+class StartWatch;
+
 struct CreateOptions {
   std::string bundle;  // recorded in the state; relative root.path resolves against it
   std::string stdin_path, stdout_path, stderr_path;  // empty: inherit the caller's
@@ -31,12 +33,20 @@ struct CreateOptions {
   // With process.terminal: a listening unix socket that receives the pty master (runc's
   // --console-socket). Required with a terminal, refused without one.
   std::string console_socket;
+  // Exec the process as soon as it is ready, as `run` does: no exec fifo and one round
+  // trip less. create() then returns a running container, or throws what start() would
+  // (the container is then stopped and waits for remove()).
+  bool start = false;
+  int preserve_fds = 0;         // the caller's fds 3 .. 3+N-1 reach the process (--preserve-fds)
+  bool no_pivot = false;        // MS_MOVE + chroot instead of pivot_root (--no-pivot)
+  bool no_new_keyring = false;  // keep the caller's session keyring (--no-new-keyring)
 };
 
 struct ExecOptions {
   std::string stdin_path, stdout_path, stderr_path;
   std::string console_socket;  // as CreateOptions::console_socket, for process.terminal
   std::string pid_file;        // when it cannot be written, the process is killed
+  int preserve_fds = 0;        // as CreateOptions::preserve_fds
 };
 
 class Runtime {
@@ -80,6 +90,9 @@ class Runtime {
 
  private:
   Status status_of(const ContainerState& s) const;
+  // start's second half: waits for the exec (or the init's report of why not), then
+  // runs the poststart hooks.
+  void finish_start(ContainerState& s, const ContainerSpec& spec, StartWatch& watch);
   void wait_gone(const ContainerState& s) const;
   void warn(const std::string& msg) const;
 
@@ -94,5 +107,7 @@ int wait_exit_code(pid_t pid);
 void validate_spec(const ContainerSpec& spec);
 // The part of it about the process (also what exec checks).
 void validate_process(const Process& process);
+// --preserve-fds N: fds 3 .. 3+N-1 must all be open in the caller.
+void validate_preserve_fds(int n);
 
 }  // namespace boxrt

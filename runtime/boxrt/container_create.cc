@@ -16,8 +16,10 @@
 #include "boxrt/launch.h"
 #include "boxrt/namespaces.h"
 #include "boxrt/oci_config.h"
+#include "boxrt/os_error.h"
 #include "boxrt/rlimits.h"
 #include "boxrt/seccomp.h"
+#include "boxrt/start_watch.h"
 #include "boxrt/teardown.h"
 
 namespace boxrt {
@@ -54,7 +56,7 @@ ContainerSpec absolute_root(ContainerSpec spec, const std::string& bundle) {
     spec.root.path = bundle + "/" + spec.root.path;
   }
   char buf[PATH_MAX];
-  if (!realpath(spec.root.path.c_str(), buf)) throw Error::sys("root.path", spec.root.path, errno);
+  if (!realpath(spec.root.path.c_str(), buf)) throw os_error("root.path", spec.root.path, errno);
   spec.root.path = buf;
   return spec;
 }
@@ -68,7 +70,7 @@ class CreateGuard {
   ~CreateGuard() {
     if (done_) return;
     try {
-      if (init > 0) kill_container(init, 0, cgroup.get(), true);
+      if (init > 0) kill_container(init, init_start_time, cgroup.get(), true);
     } catch (...) {
     }
     try {
@@ -95,7 +97,8 @@ class CreateGuard {
     poststop_state_ = state_to_oci_json(s).dump();
   }
   std::unique_ptr<Cgroup> cgroup;
-  pid_t init = 0;  // our child once launched: killed and reaped on the way out
+  pid_t init = 0;                // our child once cloned: killed and reaped on the way out
+  uint64_t init_start_time = 0;  // so that a reaped init's reused pid is left alone
 
  private:
   const StateStore& store_;
@@ -109,9 +112,9 @@ class CreateGuard {
 // O_RDWR: the init holds both ends, so opening never blocks, and the FIFO lives (with
 // its data) as long as the init does.
 UniqueFd make_fifo(const std::string& path) {
-  check_sys(mkfifo(path.c_str(), 0600), "mkfifo", path);
+  check_os(mkfifo(path.c_str(), 0600), "mkfifo", path);
   UniqueFd fd(open(path.c_str(), O_RDWR | O_CLOEXEC));
-  if (!fd) throw Error::sys("open", path, errno);
+  if (!fd) throw os_error("open", path, errno);
   return fd;
 }
 
@@ -120,6 +123,16 @@ bool redirected(const CreateOptions& o) {
 }
 
 }  // namespace
+
+void validate_preserve_fds(int n) {
+  if (n < 0) throw Error("--preserve-fds " + std::to_string(n) + " is negative");
+  // Each one must be open in the caller: a hole would let one of ours take its number.
+  for (int fd = 3; fd < 3 + n; ++fd)
+    if (fcntl(fd, F_GETFD) < 0)
+      throw Error("--preserve-fds " + std::to_string(n) + ": fd " + std::to_string(fd) +
+                      " is not open in the caller",
+                  EBADF);
+}
 
 void validate_process(const Process& p) {
   if (p.args.empty()) throw Error("process.args must not be empty");
@@ -144,25 +157,25 @@ void validate_spec(const ContainerSpec& spec) {
       (spec.linux.uid_mappings.empty() || spec.linux.gid_mappings.empty()))
     throw Error("a new user namespace needs linux.uidMappings and linux.gidMappings");
   struct stat st;
-  if (stat(spec.root.path.c_str(), &st) < 0) throw Error::sys("root.path", spec.root.path, errno);
+  if (stat(spec.root.path.c_str(), &st) < 0) throw os_error("root.path", spec.root.path, errno);
   if (!S_ISDIR(st.st_mode)) throw Error("root.path " + spec.root.path + " is not a directory");
 }
 
 ContainerState Runtime::create(const std::string& id, const ContainerSpec& in_spec,
                                const CreateOptions& opts) {
+  bool starting = false;  // past create, into start: its errors say "start <id>: ..."
   try {
     ContainerSpec spec = absolute_root(in_spec, opts.bundle);
     validate_spec(spec);
+    validate_preserve_fds(opts.preserve_fds);
     UniqueFd console = console_for(spec.process, opts.console_socket, redirected(opts));
     store_.make_dir(id);
     CreateGuard guard(store_, id, [this](const std::string& m) { warn(m); });
     save_config(spec, store_.dir(id) + "/config.json");
-    UniqueFd fifo_fd = make_fifo(store_.fifo(id));
+    UniqueFd fifo_fd = opts.start ? UniqueFd() : make_fifo(store_.fifo(id));
     UniqueFd start_fd = make_fifo(store_.start_fifo(id));
 
     guard.cgroup = make_host_cgroup(spec.linux.cgroups_path, id);
-    guard.cgroup->create();
-    if (spec.linux.resources) guard.cgroup->apply(*spec.linux.resources);
 
     ContainerState st;
     st.id = id;
@@ -173,7 +186,13 @@ ContainerState Runtime::create(const std::string& id, const ContainerSpec& in_sp
     st.annotations = spec.annotations;
     st.cgroup = guard.cgroup->paths();
     st.status = Status::kCreating;
+    st.creating = true;
     guard.set_poststop(spec.hooks.poststop, st);
+    // Recorded before anything is made in the kernel: if this process dies from here
+    // on, `delete --force` finds the cgroup (and, once cloned, the init) to remove.
+    store_.save(st);
+    guard.cgroup->create();
+    if (spec.linux.resources) guard.cgroup->apply(*spec.linux.resources);
 
     LaunchRequest req;
     req.init.spec = &spec;
@@ -189,6 +208,9 @@ ContainerState Runtime::create(const std::string& id, const ContainerSpec& in_sp
     req.init.stdin_path = opts.stdin_path;
     req.init.stdout_path = opts.stdout_path;
     req.init.stderr_path = opts.stderr_path;
+    req.init.preserve_fds = opts.preserve_fds;
+    req.init.no_pivot = opts.no_pivot;
+    req.init.new_keyring = !opts.no_new_keyring;
     req.clone_flags = clone_flags_for(spec) & ~CLONE_NEWCGROUP;
     if (const Namespace* pid = spec.find_namespace("pid"); pid && !pid->path.empty())
       req.join_pid_ns = pid->path;
@@ -203,15 +225,29 @@ ContainerState Runtime::create(const std::string& id, const ContainerSpec& in_sp
       };
     }
 
-    st.pid = launch(req);
-    guard.init = st.pid;
-    st.pid_start_time = process_start_time(st.pid);
+    req.on_cloned = [&](pid_t pid) {
+      st.pid = pid;
+      st.pid_start_time = process_start_time(pid);
+      guard.init = pid;
+      guard.init_start_time = st.pid_start_time;
+      store_.save(st);
+    };
+    launch(req);
+    st.creating = false;
     st.status = Status::kCreated;
     store_.save(st);
     if (!opts.pid_file.empty()) write_pid_file(opts.pid_file, st.pid);
     guard.commit();
+    if (opts.start) {
+      // Opened while start_fd still holds the fifo (and whatever the init wrote to it).
+      StartWatch watch(store_.start_fifo(id));
+      start_fd.reset();
+      starting = true;
+      finish_start(st, spec, watch);
+    }
     return st;
   } catch (const Error& e) {
+    if (starting) throw;  // as start() throws it (an ExecError stays one)
     throw e.with_context("create " + id);
   }
 }

@@ -10,6 +10,7 @@
 
 #include "boxrt/error.h"
 #include "boxrt/mounts.h"
+#include "boxrt/os_error.h"
 
 namespace boxrt {
 namespace {
@@ -38,7 +39,7 @@ mode_t node_type(const Device& d) {
 void bind_host_node(int rootfd, const Device& d) {
   UniqueFd target = ensure_in_root(rootfd, d.path, false);
   if (mount(d.path.c_str(), fd_path(target.get()).c_str(), nullptr, MS_BIND, nullptr) < 0)
-    throw Error::sys("bind-mount host device", d.path, errno);
+    throw os_error("bind-mount host device", d.path, errno);
 }
 
 void make_node(int rootfd, const Device& d) {
@@ -46,23 +47,25 @@ void make_node(int rootfd, const Device& d) {
   std::string name = d.path.substr(d.path.rfind('/') + 1);
   UniqueFd dir = ensure_in_root(rootfd, parent, true);
   UniqueFd dirfd(openat(dir.get(), ".", O_DIRECTORY | O_CLOEXEC));
-  if (!dirfd) throw Error::sys("open", parent, errno);
-  unlinkat(dirfd.get(), name.c_str(), 0);
+  if (!dirfd) throw os_error("open", parent, errno);
+  // EBUSY: a spec mount sits on this path; as an explicit choice it wins over our node
+  // (what it put there is checked where it matters: mask_path verifies /dev/null).
+  if (unlinkat(dirfd.get(), name.c_str(), 0) < 0 && errno == EBUSY) return;
   mode_t mode = node_type(d) | (d.file_mode.value_or(0666) & 07777);
   if (mknodat(dirfd.get(), name.c_str(), mode, makedev(d.major, d.minor)) < 0) {
-    if (errno != EPERM) throw Error::sys("mknod", d.path, errno);
+    if (errno != EPERM) throw os_error("mknod", d.path, errno);
     return bind_host_node(rootfd, d);
   }
   if (d.uid || d.gid)
-    check_sys(fchownat(dirfd.get(), name.c_str(), d.uid.value_or(0), d.gid.value_or(0),
-                       AT_SYMLINK_NOFOLLOW),
-              "chown", d.path);
+    check_os(fchownat(dirfd.get(), name.c_str(), d.uid.value_or(0), d.gid.value_or(0),
+                      AT_SYMLINK_NOFOLLOW),
+             "chown", d.path);
 }
 
 void make_links(int rootfd) {
   UniqueFd dev = ensure_in_root(rootfd, "/dev", true);
   UniqueFd dirfd(openat(dev.get(), ".", O_DIRECTORY | O_CLOEXEC));
-  if (!dirfd) throw Error::sys("open", "/dev", errno);
+  if (!dirfd) throw os_error("open", "/dev", errno);
   const std::pair<const char*, const char*> links[] = {
       {"/proc/self/fd", "fd"},       {"/proc/self/fd/0", "stdin"},
       {"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
@@ -71,7 +74,7 @@ void make_links(int rootfd) {
   for (const auto& [target, name] : links) {
     unlinkat(dirfd.get(), name, 0);
     if (symlinkat(target, dirfd.get(), name) < 0)
-      throw Error::sys("symlink", std::string("/dev/") + name, errno);
+      throw os_error("symlink", std::string("/dev/") + name, errno);
   }
   if (access("/proc/kcore", F_OK) == 0) symlinkat("/proc/kcore", dirfd.get(), "core");
 }

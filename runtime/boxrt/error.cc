@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "boxrt/os_error.h"
+
 namespace boxrt {
 
 Error Error::sys(std::string_view what, std::string_view on, int err) {
@@ -14,6 +16,25 @@ Error Error::sys(std::string_view what, std::string_view on, int err) {
   msg += ": ";
   msg += std::strerror(err);
   return Error(msg, err);
+}
+
+Error os_error(std::string_view what, std::string_view on, int err) {
+  std::string msg(what);
+  if (!on.empty()) {
+    msg += ' ';
+    msg += on;
+  }
+  return Error(msg + ": " + errno_name(err), err);
+}
+
+long check_os(long rc, std::string_view what, std::string_view on) {
+  if (rc < 0) throw os_error(what, on, errno);
+  return rc;
+}
+
+std::string errno_name(int err) {
+  if (const char* name = strerrorname_np(err)) return name;
+  return "errno " + std::to_string(err);
 }
 
 Error Error::with_context(std::string_view context) const {

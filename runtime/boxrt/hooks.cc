@@ -14,6 +14,7 @@
 
 #include "boxrt/error.h"
 #include "boxrt/fd.h"
+#include "boxrt/os_error.h"
 
 extern char** environ;
 
@@ -30,7 +31,7 @@ struct Pipe {
 
 Pipe make_pipe() {
   int fds[2];
-  check_sys(pipe2(fds, O_CLOEXEC), "pipe", "for a hook");
+  check_os(pipe2(fds, O_CLOEXEC), "pipe", "for a hook");
   return {UniqueFd(fds[0]), UniqueFd(fds[1])};
 }
 
@@ -39,12 +40,12 @@ Pipe make_pipe() {
 UniqueFd stdin_with(const std::string& data) {
   Pipe p = make_pipe();
   if (data.size() > 65536 && fcntl(p.write.get(), F_SETPIPE_SZ, static_cast<int>(data.size())) < 0)
-    throw Error::sys("grow a hook's stdin pipe to", std::to_string(data.size()) + " bytes", errno);
+    throw os_error("grow a hook's stdin pipe to", std::to_string(data.size()) + " bytes", errno);
   size_t off = 0;
   while (off < data.size()) {
     ssize_t n = write(p.write.get(), data.data() + off, data.size() - off);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw Error::sys("write the container state to a hook's stdin", "", errno);
+    if (n < 0) throw os_error("write the container state to a hook's stdin", "", errno);
     off += static_cast<size_t>(n);
   }
   return std::move(p.read);
@@ -128,7 +129,7 @@ int wait_collecting(pid_t pid, int out, int err, std::optional<int> timeout, Out
       drain(err, o.err);
       return status;
     }
-    if (r < 0 && errno != EINTR) throw Error::sys("wait for hook", std::to_string(pid), errno);
+    if (r < 0 && errno != EINTR) throw os_error("wait for hook", std::to_string(pid), errno);
     auto now = Clock::now();
     if (now >= deadline) {
       ::kill(pid, SIGKILL);
@@ -147,7 +148,7 @@ int wait_collecting(pid_t pid, int out, int err, std::optional<int> timeout, Out
                             {err_open ? err : -1, POLLIN, 0},
                             {pidfd ? pidfd.get() : -1, POLLIN, 0}};
     if (poll(fds, 3, wait_ms) < 0 && errno != EINTR)
-      throw Error::sys("poll", "a hook's output", errno);
+      throw os_error("poll", "a hook's output", errno);
     if (out_open && fds[0].revents) out_open = drain(out, o.out);
     if (err_open && fds[1].revents) err_open = drain(err, o.err);
   }
@@ -182,7 +183,7 @@ void run_hook(const Hook& hook, const std::string& state_json, char* const* defa
     SpawnSetup setup(in.get(), out.write.get(), err.write.get());
     int rc = posix_spawn(&pid, hook.path.c_str(), setup.actions(), setup.attr(), argv.data(),
                          hook.env.empty() ? default_env : env.data());
-    if (rc != 0) throw Error::sys("start", hook.path, rc);
+    if (rc != 0) throw os_error("start", hook.path, rc);
   }
   in.reset();
   out.write.reset();

@@ -12,6 +12,7 @@
 
 #include "boxrt/error.h"
 #include "boxrt/namespaces.h"
+#include "boxrt/os_error.h"
 #include "boxrt/procfs.h"
 #include "boxrt/sync.h"
 #include "boxrt/user.h"
@@ -29,9 +30,10 @@ pid_t clone_child(int flags, const std::string& join_pid_ns) {
   if (pid < 0) {
     int err = errno;
     if (err == EINVAL && (flags & CLONE_NEWUSER))
-      throw Error("clone with a user namespace: " + std::string(strerror(err)) +
-                  " (is the caller multi-threaded or in a chroot?)", err);
-    throw Error::sys("clone", "the container init", err);
+      throw Error("clone with a user namespace: " + errno_name(err) +
+                      " (is the caller multi-threaded or in a chroot?)",
+                  err);
+    throw os_error("clone", "the container init", err);
   }
   return static_cast<pid_t>(pid);
 }
@@ -52,6 +54,8 @@ pid_t launch(LaunchRequest& req) {
   SyncPair sync = make_sync_pair();
   req.init.sync_fd = sync.child.get();
   req.init.parent_hooks = static_cast<bool>(req.on_hooks);
+  req.init.parent_setup = (req.clone_flags & CLONE_NEWUSER) != 0;
+  req.init.cgroup = req.cgroup;
   pid_t pid = clone_child(req.clone_flags, req.join_pid_ns);
   if (pid == 0) {
     sync.parent.reset();
@@ -59,8 +63,11 @@ pid_t launch(LaunchRequest& req) {
   }
   sync.child.reset();
   try {
-    parent_side(req, pid);
-    sync_send_go(sync.parent.get(), pid);
+    if (req.on_cloned) req.on_cloned(pid);
+    if (req.init.parent_setup) {
+      parent_side(req, pid);
+      sync_send_go(sync.parent.get(), pid);
+    }
     std::function<void()> hooks;
     if (req.on_hooks) hooks = [&] { req.on_hooks(pid); };
     sync_wait_ready(sync.parent.get(), hooks);

@@ -1,17 +1,17 @@
 #include "boxrt/mounts.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 
-#include <limits.h>
-
 #include <cerrno>
 #include <cstring>
 
 #include "boxrt/error.h"
+#include "boxrt/os_error.h"
 
 namespace boxrt {
 namespace {
@@ -52,16 +52,21 @@ std::vector<std::string> split_path(const std::string& path) {
   return parts;
 }
 
+// `what` names the step ("bind /x on /y"); empty for the spec mount itself, whose
+// failure mount_one reports as "mount <source> on <destination>: <errno>".
 void do_mount(const std::string& src, const std::string& target, const char* type,
               unsigned long flags, const std::string& data, const std::string& what) {
   if (mount(src.empty() ? nullptr : src.c_str(), target.c_str(), type, flags,
-            data.empty() ? nullptr : data.c_str()) < 0)
-    throw Error::sys("mount", what, errno);
+            data.empty() ? nullptr : data.c_str()) == 0)
+    return;
+  int err = errno;
+  if (what.empty()) throw Error(errno_name(err), err);
+  throw os_error(what, "", err);
 }
 
 bool source_is_dir(const std::string& source) {
   struct stat st;
-  if (stat(source.c_str(), &st) < 0) throw Error::sys("stat bind source", source, errno);
+  if (stat(source.c_str(), &st) < 0) throw os_error("stat bind source", source, errno);
   return S_ISDIR(st.st_mode);
 }
 
@@ -69,24 +74,24 @@ void mount_cgroup_tree(int rootfd, const Mount& m, const MountFlags& f,
                        const CgroupBindSources& cgroups) {
   UniqueFd dest = ensure_in_root(rootfd, m.destination, true);
   if (cgroups.size() == 1 && cgroups[0].first.empty()) {  // cgroup v2: the one directory
-    do_mount(cgroups[0].second, fd_path(dest.get()), nullptr, MS_BIND, "", "cgroup2 on " + m.destination);
+    do_mount(cgroups[0].second, fd_path(dest.get()), nullptr, MS_BIND, "", "");
     UniqueFd top = open_in_root(rootfd, m.destination);
-    remount_keep_locked(fd_path(top.get()), f.flags | MS_NOSUID | MS_NODEV | MS_NOEXEC);
+    remount_keep_locked(fd_path(top.get()), f.flags | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                        m.destination);
     return;
   }
-  do_mount("tmpfs", fd_path(dest.get()), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755",
-           "tmpfs on " + m.destination);
+  do_mount("tmpfs", fd_path(dest.get()), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755", "");
   for (const auto& [name, host_dir] : cgroups) {
     std::string sub = m.destination + "/" + name;
     UniqueFd sub_fd = ensure_in_root(rootfd, sub, true);
     do_mount(host_dir, fd_path(sub_fd.get()), nullptr, MS_BIND | MS_REC, "",
-             host_dir + " -> " + sub);
+             "bind " + host_dir + " on " + sub);
     UniqueFd top = open_in_root(rootfd, sub);
-    remount_keep_locked(fd_path(top.get()), f.flags | MS_NOSUID | MS_NODEV | MS_NOEXEC);
+    remount_keep_locked(fd_path(top.get()), f.flags | MS_NOSUID | MS_NODEV | MS_NOEXEC, sub);
   }
   if (f.flags & MS_RDONLY) {
     UniqueFd top = open_in_root(rootfd, m.destination);
-    remount_keep_locked(fd_path(top.get()), f.flags);
+    remount_keep_locked(fd_path(top.get()), f.flags, m.destination);
   }
 }
 
@@ -136,7 +141,7 @@ std::string rest_of(const std::vector<std::string>& parts, size_t i) {
 }
 
 UniqueFd ensure_in_root_depth(int rootfd, const std::string& path, bool dir, int depth) {
-  if (depth > 40) throw Error::sys("resolve", path + " in the rootfs", ELOOP);
+  if (depth > 40) throw os_error("resolve", path + " in the rootfs", ELOOP);
   // Lexically clamped at the root, as securejoin does: "/../x" is "/x".
   std::vector<std::string> parts;
   for (auto& p : split_path(path)) {
@@ -169,10 +174,10 @@ UniqueFd ensure_in_root_depth(int rootfd, const std::string& path, bool dir, int
                                                  O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
                                   return f < 0 ? -1 : close(f);
                                 }();
-      if (rc < 0 && errno != EEXIST) throw Error::sys("create", next + " in the rootfs", errno);
+      if (rc < 0 && errno != EEXIST) throw os_error("create", next + " in the rootfs", errno);
       fd = open_in_root(rootfd, next);
     }
-    if (!fd) throw Error::sys("resolve", next + " in the rootfs", errno);
+    if (!fd) throw os_error("resolve", next + " in the rootfs", errno);
     cur = std::move(fd);
     prefix = next;
   }
@@ -185,17 +190,18 @@ UniqueFd ensure_in_root(int rootfd, const std::string& path, bool dir) {
   return ensure_in_root_depth(rootfd, path, dir, 0);
 }
 
-void remount_keep_locked(const std::string& target, unsigned long flags) {
+void remount_keep_locked(const std::string& target, unsigned long flags, const std::string& name) {
+  const std::string& shown = name.empty() ? target : name;
   struct statvfs st;
-  check_sys(statvfs(target.c_str(), &st), "statvfs", target);
+  check_os(statvfs(target.c_str(), &st), "statvfs", shown);
   unsigned long locked = st.f_flag & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME |
                                       MS_NODIRATIME | MS_RELATIME | MS_RDONLY);
-  do_mount("", target, nullptr, MS_BIND | MS_REMOUNT | flags | locked, "", "remount " + target);
+  do_mount("", target, nullptr, MS_BIND | MS_REMOUNT | flags | locked, "", "remount " + shown);
 }
 
 void mount_one(int rootfd, const Mount& m, const CgroupBindSources& cgroups) {
   MountFlags f = parse_mount_options(m.options);
-  std::string what = m.source + " -> " + m.destination;
+  std::string what = (m.source.empty() ? m.type : m.source) + " on " + m.destination;
   try {
     if (m.type == "cgroup" || m.type == "cgroup2") {
       if (!cgroups.empty()) return mount_cgroup_tree(rootfd, m, f, cgroups);
@@ -203,22 +209,24 @@ void mount_one(int rootfd, const Mount& m, const CgroupBindSources& cgroups) {
     if (f.bind || m.type == "bind") {
       UniqueFd dest = ensure_in_root(rootfd, m.destination, source_is_dir(m.source));
       std::string target = fd_path(dest.get());
-      do_mount(m.source, target, nullptr, MS_BIND | (f.rec ? MS_REC : 0), "", what);
+      do_mount(m.source, target, nullptr, MS_BIND | (f.rec ? MS_REC : 0), "", "");
       // Flags on a bind only take effect on a remount; re-resolve the new mount on top.
       UniqueFd top = open_in_root(rootfd, m.destination);
-      if (!top) throw Error::sys("resolve", m.destination + " after bind", errno);
-      if (f.flags) remount_keep_locked(fd_path(top.get()), f.flags);
-      if (f.propagation) do_mount("", fd_path(top.get()), nullptr, f.propagation, "", what);
+      if (!top) throw os_error("resolve", m.destination + " after bind", errno);
+      if (f.flags) remount_keep_locked(fd_path(top.get()), f.flags, m.destination);
+      if (f.propagation)
+        do_mount("", fd_path(top.get()), nullptr, f.propagation, "", "set propagation");
       return;
     }
     UniqueFd dest = ensure_in_root(rootfd, m.destination, true);
     do_mount(m.source.empty() ? m.type : m.source, fd_path(dest.get()), m.type.c_str(), f.flags,
-             f.data, m.type + " on " + m.destination);
+             f.data, "");
     if (f.propagation) {
       UniqueFd top = open_in_root(rootfd, m.destination);
-      do_mount("", fd_path(top.get()), nullptr, f.propagation, "", what);
+      do_mount("", fd_path(top.get()), nullptr, f.propagation, "", "set propagation");
     }
   } catch (const Error& e) {
+    // "mount proc on /proc: EPERM", or "mount /x on /y: remount /y: EPERM" for a step.
     throw e.with_context("mount " + what);
   }
 }

@@ -43,7 +43,9 @@ using CgroupBindSources = std::vector<std::pair<std::string, std::string>>;
 void mount_one(int rootfd, const Mount& m, const CgroupBindSources& cgroups);
 
 // Bind-remount with `flags` added, keeping the flags the kernel locks (nosuid, nodev,
-// noexec, ... of a mount inherited from a more privileged namespace).
-void remount_keep_locked(const std::string& target, unsigned long flags);
+// noexec, ... of a mount inherited from a more privileged namespace). `name` is what
+// errors call it (default: target, often a meaningless /proc/self/fd/N).
+void remount_keep_locked(const std::string& target, unsigned long flags,
+                         const std::string& name = {});
 
 }  // namespace boxrt

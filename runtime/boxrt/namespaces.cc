@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "boxrt/error.h"
+#include "boxrt/os_error.h"
 
 namespace boxrt {
 
@@ -52,7 +53,7 @@ void join_namespaces(const ContainerSpec& spec) {
   for (const auto& ns : spec.linux.namespaces) {
     if (ns.path.empty() || ns.type == "pid") continue;
     UniqueFd fd(open(ns.path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) throw Error::sys("open " + ns.type + " namespace", ns.path, errno);
+    if (!fd) throw os_error("open " + ns.type + " namespace", ns.path, errno);
     int order = ns.type == "user" ? 0 : ns.type == "mount" ? 2 : 1;
     targets.push_back({&ns, std::move(fd), order});
   }
@@ -60,15 +61,15 @@ void join_namespaces(const ContainerSpec& spec) {
                    [](const Target& a, const Target& b) { return a.order < b.order; });
   for (const auto& t : targets)
     if (setns(t.fd.get(), namespace_clone_flag(t.ns->type)) < 0)
-      throw Error::sys("join " + t.ns->type + " namespace", t.ns->path, errno);
+      throw os_error("join " + t.ns->type + " namespace", t.ns->path, errno);
 }
 
 PidNamespaceJoin::PidNamespaceJoin(const std::string& path) {
   own_ = UniqueFd(open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC));
-  if (!own_) throw Error::sys("open", "/proc/self/ns/pid", errno);
+  if (!own_) throw os_error("open", "/proc/self/ns/pid", errno);
   UniqueFd target(open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!target) throw Error::sys("open pid namespace", path, errno);
-  if (setns(target.get(), CLONE_NEWPID) < 0) throw Error::sys("join pid namespace", path, errno);
+  if (!target) throw os_error("open pid namespace", path, errno);
+  if (setns(target.get(), CLONE_NEWPID) < 0) throw os_error("join pid namespace", path, errno);
 }
 
 PidNamespaceJoin::~PidNamespaceJoin() { setns(own_.get(), CLONE_NEWPID); }

@@ -5,6 +5,7 @@
 
 #include "boxrt/error.h"
 #include "boxrt/oci_config.h"
+#include "boxrt/os_error.h"
 
 namespace boxrt {
 namespace {
@@ -312,7 +313,7 @@ namespace {
 
 json read_json_file(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw Error::sys("open", path, errno);
+  if (!in) throw os_error("open", path, errno);
   try {
     return json::parse(in);
   } catch (const json::parse_error& e) {

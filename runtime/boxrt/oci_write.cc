@@ -4,6 +4,7 @@
 
 #include "boxrt/error.h"
 #include "boxrt/oci_config.h"
+#include "boxrt/os_error.h"
 
 namespace boxrt {
 namespace {
@@ -175,9 +176,9 @@ json spec_to_json(const ContainerSpec& s) {
 
 void save_config(const ContainerSpec& spec, const std::string& path) {
   std::ofstream out(path);
-  if (!out) throw Error::sys("create", path, errno);
+  if (!out) throw os_error("create", path, errno);
   out << spec_to_json(spec).dump(1, '\t') << '\n';
-  if (!out) throw Error::sys("write", path, errno);
+  if (!out) throw os_error("write", path, errno);
 }
 
 std::vector<std::string> docker_default_capabilities() {

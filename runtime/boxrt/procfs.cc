@@ -8,12 +8,13 @@
 #include <cerrno>
 
 #include "boxrt/error.h"
+#include "boxrt/os_error.h"
 
 namespace boxrt {
 
 void check_procfs(int fd, const std::string& path) {
   struct statfs st;
-  check_sys(fstatfs(fd, &st), "statfs", path);
+  check_os(fstatfs(fd, &st), "statfs", path);
   if (st.f_type != PROC_SUPER_MAGIC)
     throw Error(path + " is not on a procfs (filesystem magic 0x" + [&] {
       char buf[32];
@@ -24,7 +25,7 @@ void check_procfs(int fd, const std::string& path) {
 
 UniqueFd open_proc_file(const std::string& path, int flags) {
   UniqueFd fd(open(path.c_str(), flags | O_CLOEXEC | O_NOFOLLOW));
-  if (!fd) throw Error::sys("open", path, errno);
+  if (!fd) throw os_error("open", path, errno);
   check_procfs(fd.get(), path);
   return fd;
 }
@@ -32,7 +33,7 @@ UniqueFd open_proc_file(const std::string& path, int flags) {
 void write_proc_file(const std::string& path, const std::string& value) {
   UniqueFd fd = open_proc_file(path, O_WRONLY);
   if (write(fd.get(), value.data(), value.size()) != static_cast<ssize_t>(value.size()))
-    throw Error::sys("write \"" + value + "\" to", path, errno);
+    throw os_error("write \"" + value + "\" to", path, errno);
 }
 
 void apply_sysctls(const std::map<std::string, std::string>& sysctls) {

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "boxrt/error.h"
+#include "boxrt/os_error.h"
 
 namespace boxrt {
 namespace {
@@ -42,7 +43,7 @@ void validate_rlimits(const std::vector<Rlimit>& rlimits) {
       throw Error("rlimit " + rl.type + ": soft limit " + std::to_string(rl.soft) +
                   " is above the hard limit " + std::to_string(rl.hard));
     struct rlimit cur;
-    check_sys(getrlimit(res, &cur), "getrlimit", rl.type);
+    check_os(getrlimit(res, &cur), "getrlimit", rl.type);
     if (rl.hard > cur.rlim_max)
       throw Error("rlimit " + rl.type + ": hard limit " + limit_str(rl.hard) +
                   " would raise the current hard limit " + limit_str(cur.rlim_max) +
@@ -53,7 +54,7 @@ void validate_rlimits(const std::vector<Rlimit>& rlimits) {
 void apply_rlimits(const std::vector<Rlimit>& rlimits) {
   for (const auto& rl : rlimits) {
     struct rlimit lim = {rl.soft, rl.hard};
-    check_sys(setrlimit(rlimit_resource(rl.type), &lim), "setrlimit", rl.type);
+    check_os(setrlimit(rlimit_resource(rl.type), &lim), "setrlimit", rl.type);
   }
 }
 

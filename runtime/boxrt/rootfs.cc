@@ -4,12 +4,14 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
 
 #include "boxrt/devices.h"
 #include "boxrt/error.h"
+#include "boxrt/os_error.h"
 #include "boxrt/procfs.h"
 
 namespace boxrt {
@@ -33,68 +35,93 @@ bool mounts_dev(const ContainerSpec& spec) {
 void prepare_rootfs(const ContainerSpec& spec, const CgroupBindSources& cgroups) {
   const std::string& root = spec.root.path;
   if (mount(nullptr, "/", nullptr, root_propagation(spec.linux.rootfs_propagation), nullptr) < 0)
-    throw Error::sys("set propagation of", "/", errno);
+    throw os_error("set propagation of", "/", errno);
   // pivot_root needs the new root to be a mount point.
   if (mount(root.c_str(), root.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0)
-    throw Error::sys("bind-mount rootfs", root, errno);
+    throw os_error("bind-mount rootfs", root, errno);
   // /proc/self/fd/N below must be the host's real procfs, not something on its place.
   UniqueFd proc(open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!proc) throw Error::sys("open", "/proc", errno);
+  if (!proc) throw os_error("open", "/proc", errno);
   check_procfs(proc.get(), "/proc");
 
   UniqueFd rootfd(open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!rootfd) throw Error::sys("open rootfs", root, errno);
+  if (!rootfd) throw os_error("open rootfs", root, errno);
   for (const auto& m : spec.mounts) mount_one(rootfd.get(), m, cgroups);
   if (mounts_dev(spec)) setup_dev(rootfd.get(), spec.linux.devices);
 }
 
-void enter_rootfs(const ContainerSpec& spec, bool new_mount_ns) {
+void enter_rootfs(const ContainerSpec& spec, bool new_mount_ns, bool no_pivot) {
   const std::string& root = spec.root.path;
-  check_sys(chdir(root.c_str()), "chdir", root);
-  if (!new_mount_ns) {
-    check_sys(chroot("."), "chroot", root);
-    check_sys(chdir("/"), "chdir", "/");
+  check_os(chdir(root.c_str()), "chdir", root);
+  if (new_mount_ns && no_pivot)
+    check_os(mount(".", "/", nullptr, MS_MOVE, nullptr), "move rootfs onto /", root);
+  if (!new_mount_ns || no_pivot) {
+    check_os(chroot("."), "chroot", root);
+    check_os(chdir("/"), "chdir", "/");
     return;
   }
   // pivot_root(".", ".") stacks the old root under the new one; unmounting "." then
   // drops the old root without needing a directory for it inside the image.
-  check_sys(syscall(SYS_pivot_root, ".", "."), "pivot_root", root);
-  check_sys(mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr), "make old root slave");
-  check_sys(umount2(".", MNT_DETACH), "unmount old root");
-  check_sys(chdir("/"), "chdir", "/");
+  check_os(syscall(SYS_pivot_root, ".", "."), "pivot_root", root);
+  check_os(mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr), "make old root slave");
+  check_os(umount2(".", MNT_DETACH), "unmount old root");
+  check_os(chdir("/"), "chdir", "/");
 }
 
-void mask_path(const std::string& path) {
+UniqueFd open_null_device() {
+  // O_PATH|O_NOFOLLOW: a symlink at /dev/null is seen as one, never followed.
+  UniqueFd fd(open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd) throw os_error("open", "/dev/null to mask paths with", errno);
+  struct stat st;
+  check_os(fstat(fd.get(), &st), "stat", "/dev/null");
+  if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != 1 || minor(st.st_rdev) != 3)
+    throw Error(
+        "/dev/null in the container is not the null device (char 1:3); refusing to "
+        "mask paths with it, as it could make a masked path writable");
+  return fd;
+}
+
+void mask_path(const std::string& path, int null_fd) {
   UniqueFd fd(open(path.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
   if (!fd) {
     if (errno == ENOENT) return;
-    throw Error::sys("open masked path", path, errno);
+    throw os_error("open masked path", path, errno);
   }
   struct stat st;
-  check_sys(fstat(fd.get(), &st), "stat", path);
+  check_os(fstat(fd.get(), &st), "stat", path);
   std::string target = fd_path(fd.get());
-  int rc = S_ISDIR(st.st_mode)
-               ? mount("tmpfs", target.c_str(), "tmpfs", MS_RDONLY, "size=0k,mode=0")
-               : mount("/dev/null", target.c_str(), nullptr, MS_BIND, nullptr);
-  if (rc < 0) throw Error::sys("mask", path, errno);
+  if (S_ISDIR(st.st_mode)) {
+    if (mount("tmpfs", target.c_str(), "tmpfs", MS_RDONLY, "size=0k,mode=0") < 0)
+      throw os_error("mask", path, errno);
+    return;
+  }
+  // Through the verified fd, never by name: /dev/null swapped for a symlink or another
+  // file (by the image, a spec mount or a racing container) would otherwise be bound
+  // over the masked path, and open it up instead of hiding it (CVE-2025-31133).
+  if (mount(fd_path(null_fd).c_str(), target.c_str(), nullptr, MS_BIND, nullptr) < 0)
+    throw os_error("mask", path, errno);
 }
 
 void make_path_readonly(const std::string& path) {
   UniqueFd fd(open(path.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
   if (!fd) {
     if (errno == ENOENT) return;
-    throw Error::sys("open read-only path", path, errno);
+    throw os_error("open read-only path", path, errno);
   }
   std::string target = fd_path(fd.get());
   if (mount(target.c_str(), target.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0)
-    throw Error::sys("bind read-only path", path, errno);
+    throw os_error("bind read-only path", path, errno);
   UniqueFd top(open(path.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
-  if (!top) throw Error::sys("reopen read-only path", path, errno);
-  remount_keep_locked(fd_path(top.get()), MS_RDONLY | MS_REC);
+  if (!top) throw os_error("reopen read-only path", path, errno);
+  remount_keep_locked(fd_path(top.get()), MS_RDONLY | MS_REC, path);
 }
 
 void finish_rootfs(const ContainerSpec& spec) {
-  for (const auto& p : spec.linux.masked_paths) mask_path(p);
+  if (!spec.linux.masked_paths.empty()) {
+    UniqueFd null_fd = open_null_device();
+    for (const auto& p : spec.linux.masked_paths)
+      mask_path(p, null_fd.get());
+  }
   for (const auto& p : spec.linux.readonly_paths) make_path_readonly(p);
   if (spec.root.readonly) remount_keep_locked("/", MS_RDONLY);
 }

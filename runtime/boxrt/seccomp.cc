@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "boxrt/error.h"
+#include "boxrt/os_error.h"
 
 namespace boxrt {
 namespace {
@@ -56,7 +57,17 @@ void add_rule(scmp_filter_ctx ctx, const SeccompSyscall& sc, const std::string& 
                                   cmps.empty() ? nullptr : cmps.data());
   // Adding a rule equal to the default action is refused by libseccomp; it is a no-op.
   if (rc == -EACCES || rc == -EEXIST) return;
-  if (rc < 0) throw Error::sys("seccomp: add rule for", name, -rc);
+  if (rc < 0) throw os_error("seccomp: add rule for", name, -rc);
+}
+
+// linux.seccomp.flags (seccomp(2)'s SECCOMP_FILTER_FLAG_*) -> libseccomp's attribute.
+scmp_filter_attr parse_flag(const std::string& flag) {
+  if (flag == "SECCOMP_FILTER_FLAG_TSYNC") return SCMP_FLTATR_CTL_TSYNC;
+  if (flag == "SECCOMP_FILTER_FLAG_LOG") return SCMP_FLTATR_CTL_LOG;
+  if (flag == "SECCOMP_FILTER_FLAG_SPEC_ALLOW") return SCMP_FLTATR_CTL_SSB;
+  throw Error("seccomp: unsupported flag \"" + flag +
+              "\" (known: SECCOMP_FILTER_FLAG_TSYNC, SECCOMP_FILTER_FLAG_LOG, "
+              "SECCOMP_FILTER_FLAG_SPEC_ALLOW)");
 }
 
 SeccompSyscall deny(std::vector<std::string> names) {
@@ -94,6 +105,8 @@ Seccomp default_seccomp_profile() {
 void validate_seccomp(const Seccomp& profile) {
   parse_action(profile.default_action, profile.default_errno_ret);
   for (const auto& a : profile.architectures) parse_arch(a);
+  for (const auto& f : profile.flags)
+    parse_flag(f);
   for (const auto& sc : profile.syscalls) {
     parse_action(sc.action, sc.errno_ret);
     for (const auto& a : sc.args) {
@@ -109,14 +122,18 @@ void load_seccomp(const Seccomp& profile) {
   if (!ctx) throw Error("seccomp: seccomp_init failed");
   for (const auto& a : profile.architectures) {
     int rc = seccomp_arch_add(ctx.get(), parse_arch(a));
-    if (rc < 0 && rc != -EEXIST) throw Error::sys("seccomp: add architecture", a, -rc);
+    if (rc < 0 && rc != -EEXIST) throw os_error("seccomp: add architecture", a, -rc);
   }
   for (const auto& sc : profile.syscalls)
     for (const auto& name : sc.names) add_rule(ctx.get(), sc, name);
   // no_new_privs is the process's own decision (process.noNewPrivileges), not libseccomp's.
   seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_NNP, 0);
+  for (const auto& f : profile.flags) {
+    int rc = seccomp_attr_set(ctx.get(), parse_flag(f), 1);
+    if (rc < 0) throw os_error("seccomp: set flag", f, -rc);
+  }
   int rc = seccomp_load(ctx.get());
-  if (rc < 0) throw Error::sys("seccomp: load filter", "", -rc);
+  if (rc < 0) throw os_error("seccomp: load filter", "", -rc);
 }
 
 }  // namespace boxrt

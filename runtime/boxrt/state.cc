@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "boxrt/error.h"
+#include "boxrt/os_error.h"
 #include "boxrt/spec.h"
 
 namespace boxrt {
@@ -49,7 +50,7 @@ void StateStore::make_dir(const std::string& id) const {
   if (ec) throw Error("create state root " + root_ + ": " + ec.message());
   if (mkdir(dir(id).c_str(), 0711) < 0) {
     if (errno == EEXIST) throw Error("container " + id + " already exists", EEXIST);
-    throw Error::sys("mkdir", dir(id), errno);
+    throw os_error("mkdir", dir(id), errno);
   }
 }
 
@@ -58,13 +59,14 @@ void StateStore::save(const ContainerState& s) const {
   j["pid"] = s.pid;
   j["pid_start_time"] = s.pid_start_time;
   j["cgroup"] = cgroup_paths_to_json(s.cgroup);
+  if (s.creating) j["creating"] = true;
   std::string tmp = dir(s.id) + "/state.json.tmp";
   {
     std::ofstream out(tmp);
     out << j.dump(2) << '\n';
-    if (!out) throw Error::sys("write", tmp, errno);
+    if (!out) throw os_error("write", tmp, errno);
   }
-  check_sys(rename(tmp.c_str(), (dir(s.id) + "/state.json").c_str()), "rename", tmp);
+  check_os(rename(tmp.c_str(), (dir(s.id) + "/state.json").c_str()), "rename", tmp);
 }
 
 bool StateStore::exists(const std::string& id) const {
@@ -91,6 +93,7 @@ ContainerState StateStore::load(const std::string& id) const {
   s.owner = j.value("owner", "");
   if (j.contains("annotations")) s.annotations = j["annotations"].get<std::map<std::string, std::string>>();
   if (j.contains("cgroup")) s.cgroup = cgroup_paths_from_json(j["cgroup"]);
+  s.creating = j.value("creating", false);
   return s;
 }
 
@@ -113,7 +116,7 @@ void write_pid_file(const std::string& path, pid_t pid) {
   std::filesystem::path p(path);
   std::string tmp = (p.parent_path() / ("." + p.filename().string())).string();
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error::sys("write pid file", path, errno);
+  if (fd < 0) throw os_error("write pid file", path, errno);
   std::string text = std::to_string(pid);
   int err = 0;
   if (write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size()))
@@ -122,7 +125,7 @@ void write_pid_file(const std::string& path, pid_t pid) {
   if (!err && rename(tmp.c_str(), path.c_str()) < 0) err = errno;
   if (!err) return;
   unlink(tmp.c_str());
-  throw Error::sys("write pid file", path, err);
+  throw os_error("write pid file", path, err);
 }
 
 uint64_t process_start_time(pid_t pid) {

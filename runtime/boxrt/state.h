@@ -26,6 +26,9 @@ struct ContainerState {
   std::string owner;
   std::map<std::string, std::string> annotations;
   CgroupPaths cgroup;
+  // Stored while create runs: a create that died half-way (killed, crashed) leaves a
+  // state that `delete --force` can clean up from.
+  bool creating = false;
   Status status = Status::kStopped;  // computed on load, not stored
 };
 

@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "boxrt/os_error.h"
+
 namespace boxrt {
 namespace {
 
@@ -16,13 +18,16 @@ struct Message {
   char text[2048];
 };
 
-void send_msg(int fd, int32_t kind, int32_t value, const std::string& text) {
+bool send_msg(int fd, int32_t kind, int32_t value, const std::string& text) {
   Message m = {};
   m.kind = kind;
   m.value = value;
   strncpy(m.text, text.c_str(), sizeof m.text - 1);
-  while (send(fd, &m, sizeof m, MSG_NOSIGNAL) < 0 && errno == EINTR) {
-  }
+  ssize_t n;
+  do
+    n = send(fd, &m, sizeof m, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  return n == static_cast<ssize_t>(sizeof m);
 }
 
 bool recv_msg(int fd, Message* m) {
@@ -37,7 +42,7 @@ bool recv_msg(int fd, Message* m) {
 
 SyncPair make_sync_pair() {
   int fds[2];
-  check_sys(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds), "socketpair");
+  check_os(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds), "socketpair");
   return {UniqueFd(fds[0]), UniqueFd(fds[1])};
 }
 
@@ -58,8 +63,8 @@ bool sync_request_hooks(int fd) {
   return recv_msg(fd, &m) && m.kind == kResume;
 }
 
-void sync_send_ready(int fd) {
-  send_msg(fd, kReady, 0, "");
+bool sync_send_ready(int fd) {
+  return send_msg(fd, kReady, 0, "");
 }
 
 void sync_send_error(int fd, const Error& e) {

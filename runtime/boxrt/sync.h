@@ -2,7 +2,8 @@
 // across clone: it catches its Error and sends it here as a message, then exits.
 //
 //   parent                          child
-//   (id maps, cgroup) -- go(pid) -->
+//   (id maps, cgroup) -- go(pid) -->   only with a new user namespace; without one the
+//                                   init joins its cgroup itself and does not wait
 //                     <-- hooks --   mounts done, before pivot_root (only when asked for)
 //   prestart hooks    -- resume -->
 //                     <-- ready/error
@@ -34,7 +35,8 @@ bool sync_wait_go(int fd, pid_t* pid);
 bool sync_request_hooks(int fd);
 
 // Child -> parent.
-void sync_send_ready(int fd);
+// false if the parent went away: nobody will ever start us (or know we exist).
+bool sync_send_ready(int fd);
 void sync_send_error(int fd, const Error& e);
 
 // Parent: returns when the child is ready, calling on_hooks when the child asks for it;

@@ -7,6 +7,7 @@
 #include <csignal>
 #include <thread>
 
+#include "boxrt/backoff.h"
 #include "boxrt/error.h"
 #include "boxrt/state.h"
 
@@ -29,12 +30,12 @@ void kill_container(pid_t init, uint64_t init_start_time, Cgroup* cg, bool reap)
     while (waitpid(init, nullptr, 0) < 0 && errno == EINTR) {
     }
   }
-  for (int i = 0; i < 1000; ++i) {
+  Backoff backoff(std::chrono::seconds(5));
+  do {
     bool alive = init > 0 && process_alive(init, init_start_time);
     if (!alive && (!cg || cg->pids().empty())) return;
     kill_members(cg);  // whatever forked while the first round was sent
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  } while (backoff.wait());
   throw Error("processes of the container are still alive 5s after SIGKILL");
 }
 

@@ -6,6 +6,7 @@
 #include <cerrno>
 
 #include "boxrt/error.h"
+#include "boxrt/os_error.h"
 #include "boxrt/procfs.h"
 
 namespace boxrt {
@@ -33,9 +34,9 @@ void write_id_maps(pid_t pid, const std::vector<IdMapping>& uid_maps,
 
 void switch_user(const User& user) {
   // Only root may call setgroups; with no additional gids, drop the inherited ones.
-  check_sys(setgroups(user.additional_gids.size(), user.additional_gids.data()), "setgroups");
-  check_sys(setresgid(user.gid, user.gid, user.gid), "setresgid", std::to_string(user.gid));
-  check_sys(setresuid(user.uid, user.uid, user.uid), "setresuid", std::to_string(user.uid));
+  check_os(setgroups(user.additional_gids.size(), user.additional_gids.data()), "setgroups");
+  check_os(setresgid(user.gid, user.gid, user.gid), "setresgid", std::to_string(user.gid));
+  check_os(setresuid(user.uid, user.uid, user.uid), "setresuid", std::to_string(user.uid));
 }
 
 }  // namespace boxrt

@@ -8,6 +8,8 @@
 //   probe cat PATH      reads a file
 //   probe write PATH    opens a file for writing
 //   probe sleep SECONDS
+//   probe spin MS       burns CPU for MS milliseconds of wall-clock time
+//   probe keyring       the id of its session keyring (keyctl)
 //   probe exit CODE
 //   probe tty           stdio's terminal: isatty, ttyname, controlling tty, session, size,
 //                       whether /dev/console is the same pty
@@ -23,6 +25,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,6 +33,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -175,6 +179,25 @@ int alloc(long mb) {
   return 0;
 }
 
+int spin(long ms) {
+  struct timespec start, now;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  volatile unsigned long x = 0;
+  do {
+    for (int i = 0; i < 100000; ++i)
+      x = x + i;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+  } while ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 < ms);
+  printf("{\"spun_ms\":%ld}\n", ms);
+  return 0;
+}
+
+int keyring() {
+  // KEYCTL_GET_KEYRING_ID (0) of KEY_SPEC_SESSION_KEYRING (-3), without creating one.
+  long id = syscall(SYS_keyctl, 0, -3, 0);
+  return id < 0 ? result(-1, errno) : (printf("{\"session_keyring\":%ld}\n", id), 0);
+}
+
 int tty() {
   char name[256] = {};
   if (ttyname_r(0, name, sizeof name) != 0) name[0] = 0;
@@ -235,6 +258,8 @@ int main(int argc, char** argv) {
   }
   if (cmd == "write") { int fd = open(arg.c_str(), O_WRONLY); return result(fd, errno); }
   if (cmd == "sleep") { sleep(atoi(arg.c_str())); return 0; }
+  if (cmd == "spin") return spin(atol(arg.c_str()));
+  if (cmd == "keyring") return keyring();
   if (cmd == "exit") return atoi(arg.c_str());
   if (cmd == "tty") return tty();
   if (cmd == "env") return env();

@@ -11,6 +11,7 @@ namespace {
 
 struct ExecArgs {
   std::string id, process_file, console_socket, pid_file;
+  int preserve_fds = 0;
   boxrt::ExecOverrides o;
   bool detach = false;
 };
@@ -46,6 +47,8 @@ void add_exec(CLI::App& app, Globals& g) {
                    "unix socket that receives the pty master");
   exec->add_option("--pid-file", a->pid_file, "write the process's pid to this file");
   exec->add_flag("-d,--detach", a->detach, "do not wait for the process");
+  exec->add_option("--preserve-fds", a->preserve_fds,
+                   "pass N more fds (3 .. 3+N-1) to the process");
   exec->add_option("id", a->id, "container id")->required();
   // Everything after the id is the command, untouched: `exec id sh -c x` must not read
   // -c as --cap.
@@ -58,6 +61,7 @@ void add_exec(CLI::App& app, Globals& g) {
     boxrt::ExecOptions eo;
     eo.console_socket = a->console_socket;
     eo.pid_file = a->pid_file;
+    eo.preserve_fds = a->preserve_fds;
     std::unique_ptr<ForegroundConsole> console;
     if (!a->detach && p.terminal) {
       console = std::make_unique<ForegroundConsole>();

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "boxrt/error.h"
+#include "boxrt/os_error.h"
 #include "verbs.h"
 
 namespace boxrun {
@@ -16,12 +17,14 @@ struct CreateArgs {
   std::string pid_file;
   std::string console_socket;
   std::string id;
-  bool detach = false;
+  int preserve_fds = 0;
+  bool no_pivot = false, no_new_keyring = false;
+  bool detach = false, keep = false;
 };
 
 std::string absolute(const std::string& path) {
   char buf[PATH_MAX];
-  if (!realpath(path.c_str(), buf)) throw boxrt::Error::sys("bundle", path, errno);
+  if (!realpath(path.c_str(), buf)) throw boxrt::os_error("bundle", path, errno);
   return buf;
 }
 
@@ -35,10 +38,16 @@ boxrt::ContainerState do_create(boxrt::Runtime& rt, const CreateArgs& a, bool de
   opts.bundle = bundle;
   opts.pid_file = a.pid_file;
   opts.console_socket = a.console_socket;
+  opts.preserve_fds = a.preserve_fds;
+  opts.no_pivot = a.no_pivot;
+  opts.no_new_keyring = a.no_new_keyring;
   if (!detach && spec.process.terminal && console) {
     *console = std::make_unique<ForegroundConsole>();
     opts.console_socket = (*console)->socket_path();
   }
+  // run: exec as soon as the init is ready, one round trip less than create + start.
+  // Not with a foreground terminal, whose raw mode must be set before the process runs.
+  opts.start = console && !*console;
   return rt.create(a.id, spec, opts);
 }
 
@@ -47,6 +56,12 @@ CLI::App* add_create_options(CLI::App* cmd, CreateArgs& a) {
   cmd->add_option("--pid-file", a.pid_file, "write the container's pid to this file");
   cmd->add_option("--console-socket", a.console_socket,
                   "unix socket that receives the pty master (process.terminal)");
+  cmd->add_option("--preserve-fds", a.preserve_fds,
+                  "pass N more fds (3 .. 3+N-1) to the container's process");
+  cmd->add_flag("--no-pivot", a.no_pivot,
+                "move the rootfs onto / and chroot instead of pivot_root (for a ramfs root)");
+  cmd->add_flag("--no-new-keyring", a.no_new_keyring,
+                "keep the caller's session keyring instead of a new one");
   cmd->add_option("id", a.id, "container id")->required();
   return cmd;
 }
@@ -68,13 +83,22 @@ void add_lifecycle(CLI::App& app, Globals& g) {
   auto* run =
       add_create_options(app.add_subcommand("run", "create and start a container"), *run_args);
   run->add_flag("-d,--detach", run_args->detach, "do not wait for the container");
+  run->add_flag("--keep", run_args->keep, "do not delete the container after it exits");
   on_run(run, g, [run_args, &g](boxrt::Runtime& rt) {
     std::unique_ptr<ForegroundConsole> console;
-    boxrt::ContainerState st = do_create(rt, *run_args, run_args->detach, &console);
+    bool existed = rt.store().exists(run_args->id);
+    boxrt::ContainerState st;
+    try {
+      st = do_create(rt, *run_args, run_args->detach, &console);
+    } catch (...) {
+      // Created but its process failed to start: stopped, and ours to delete.
+      if (!existed && rt.store().exists(run_args->id)) rt.remove(run_args->id, true);
+      throw;
+    }
     if (!run_args->detach) forward_signals_to(st.pid);
     try {
       if (console) console->receive();
-      rt.start(st.id);
+      if (st.status == boxrt::Status::kCreated) rt.start(st.id);
     } catch (...) {
       forward_signals_to(0);
       rt.remove(st.id, true);
@@ -84,7 +108,7 @@ void add_lifecycle(CLI::App& app, Globals& g) {
     g.exit_code = console ? console->proxy(st.pid) : boxrt::wait_exit_code(st.pid);
     forward_signals_to(0);
     console.reset();  // the caller's terminal back before anything else is printed
-    rt.remove(st.id, true);
+    if (!run_args->keep) rt.remove(st.id, true);
   });
 }
 

@@ -56,6 +56,10 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  } catch (const boxrt::ExecError& e) {
+    // The command is missing or not executable: 127 or 126, as runc and a shell exit.
+    boxrun::log_message(g, "error", e.what());
+    return e.exit_status();
   } catch (const boxrt::Error& e) {
     boxrun::log_message(g, "error", e.what());
     return 1;

@@ -27,9 +27,15 @@ json stats_json(const std::string& id, const boxrt::CgroupStats& s) {
   return {{"type", "stats"},
           {"id", id},
           {"data",
-           {{"cpu", {{"usage", {{"total", s.cpu_usage_ns}}}}},
-            {"memory", {{"usage", {{"usage", s.memory_usage}, {"limit", s.memory_limit}}},
-                        {"oom_kill", s.oom_kills}}},
+           {{"cpu",
+             {{"usage", {{"total", s.cpu_usage_ns}}},
+              {"throttling",
+               {{"periods", s.cpu_periods},
+                {"throttled_periods", s.cpu_throttled_periods},
+                {"throttled_time", s.cpu_throttled_ns}}}}},
+            {"memory",
+             {{"usage", {{"usage", s.memory_usage}, {"limit", s.memory_limit}}},
+              {"oom_kill", s.oom_kills}}},
             {"pids", {{"current", s.pids_current}}}}}};
 }
 

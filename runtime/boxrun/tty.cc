@@ -17,6 +17,7 @@
 
 #include "boxrt/console.h"
 #include "boxrt/error.h"
+#include "boxrt/os_error.h"
 #include "verbs.h"
 
 namespace boxrun {
@@ -60,17 +61,17 @@ bool exited(pid_t pid) {
 
 ForegroundConsole::ForegroundConsole() {
   char tmpl[] = "/tmp/boxrun-console-XXXXXX";
-  if (!mkdtemp(tmpl)) throw boxrt::Error::sys("mkdtemp", tmpl, errno);
+  if (!mkdtemp(tmpl)) throw boxrt::os_error("mkdtemp", tmpl, errno);
   dir_ = tmpl;
   path_ = dir_ + "/console.sock";
   listener_ = boxrt::UniqueFd(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!listener_) throw boxrt::Error::sys("socket", "for the console", errno);
+  if (!listener_) throw boxrt::os_error("socket", "for the console", errno);
   struct sockaddr_un addr = {};
   addr.sun_family = AF_UNIX;
   strncpy(addr.sun_path, path_.c_str(), sizeof addr.sun_path - 1);
   if (bind(listener_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0 ||
       listen(listener_.get(), 1) < 0)
-    throw boxrt::Error::sys("listen on", path_, errno);
+    throw boxrt::os_error("listen on", path_, errno);
 }
 
 ForegroundConsole::~ForegroundConsole() {
@@ -82,7 +83,7 @@ ForegroundConsole::~ForegroundConsole() {
 void ForegroundConsole::receive() {
   // The container connected during create; accept never blocks here.
   boxrt::UniqueFd conn(accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
-  if (!conn) throw boxrt::Error::sys("accept on", path_, errno);
+  if (!conn) throw boxrt::os_error("accept on", path_, errno);
   master_ = boxrt::recv_fd(conn.get());
   listener_.reset();
   if (isatty(0) && tcgetattr(0, &saved_) == 0) {
@@ -108,7 +109,7 @@ int ForegroundConsole::proxy(pid_t pid) {
   while (master_open) {
     struct pollfd fds[2] = {{master, POLLIN, 0}, {stdin_open ? 0 : -1, POLLIN, 0}};
     int n = poll(fds, 2, 100);
-    if (n < 0 && errno != EINTR) throw boxrt::Error::sys("poll", "the console", errno);
+    if (n < 0 && errno != EINTR) throw boxrt::os_error("poll", "the console", errno);
     sync_size();  // the terminal was resized (SIGWINCH only interrupts the poll)
     if (fds[0].revents) master_open = copy_available(master, 1);
     if (stdin_open && fds[1].revents) stdin_open = copy_available(0, master);

@@ -93,4 +93,55 @@ rc=$?
 set -e
 [[ $rc == 1 && $err == *"prestart hook #0"* ]] || fail "failing prestart: rc=$rc: $err"
 [[ -z $(ls "$root") ]] || fail "state left after a failed prestart"
+# The container's process only: args, no hooks.
+set_args() {
+  python3 - "$@" <<'PY'
+import json, sys
+c = json.load(open("config.json"))
+c["process"]["args"] = sys.argv[1:]
+c.pop("hooks", None)
+json.dump(c, open("config.json", "w"))
+PY
+}
+state_of() { br state "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])'; }
+
+# A missing command: exit 127 and Go's wording, as runc; nothing left behind.
+set_args foo
+set +e
+err=$(br run --bundle . "$id" 2>&1)
+rc=$?
+set -e
+[[ $rc == 127 ]] || fail "missing command: exit $rc, want 127: $err"
+[[ $err == "boxrun: start $id: exec \"foo\": no such file or directory" ]] || fail "missing command said: $err"
+[[ -z $(ls "$root") ]] || fail "state left after a missing command"
+
+# --preserve-fds N: fds 3 .. 3+N-1 reach the process; without it fd 3 does not.
+set_args /bin/sh -c 'echo three >&3 && echo four >&4'
+br run --preserve-fds 2 --bundle . "$id" 3>"$work/fd3" 4>"$work/fd4"
+[[ $(cat "$work/fd3"):$(cat "$work/fd4") == three:four ]] || fail "--preserve-fds 2 gave '$(cat "$work/fd3")' '$(cat "$work/fd4")'"
+set_args /bin/sh -c 'echo leaked >&3'
+br run --bundle . "$id" 3>"$work/fd3-closed" 2>/dev/null && fail "fd 3 reached the container without --preserve-fds"
+[[ ! -s "$work/fd3-closed" ]] || fail "fd 3 was written without --preserve-fds"
+br run --preserve-fds 1 --bundle . "$id" 2>/dev/null 3>&- && fail "--preserve-fds 1 with fd 3 closed must be refused"
+
+# --no-pivot (MS_MOVE + chroot) and --no-new-keyring: the container runs in its rootfs.
+set_args /bin/sh -c 'test -x /probe && test -d /proc/self && test ! -e /etc/hostname'
+br run --no-pivot --no-new-keyring --bundle . "$id" || fail "--no-pivot --no-new-keyring"
+
+# run --keep leaves the stopped container for delete; run -d --pid-file writes its pid.
+set_args /bin/true
+br run --keep --bundle . "$id" || fail "run --keep"
+[[ $(state_of "$id") == stopped ]] || fail "run --keep: not kept as stopped"
+br delete "$id"
+set_args /bin/sleep 60
+br run -d --pid-file "$work/run.pid" --bundle . "$id"
+[[ $(cat "$work/run.pid") == $(br state "$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])') ]] || fail "run --pid-file"
+
+# exec --detach --pid-file, and exec --preserve-fds.
+br exec --detach --pid-file "$work/exec.pid" "$id" /bin/sleep 60
+[[ -s "$work/exec.pid" ]] && kill -0 "$(cat "$work/exec.pid")" || fail "exec --detach --pid-file"
+br exec --preserve-fds 1 "$id" /bin/sh -c 'echo via-exec >&3' 3>"$work/exec-fd3"
+[[ $(cat "$work/exec-fd3") == via-exec ]] || fail "exec --preserve-fds"
+br delete --force "$id"
+[[ -z $(ls "$root") ]] || fail "state left after the flag tests"
 echo "boxrun e2e: ok"

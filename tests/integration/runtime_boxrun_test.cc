@@ -151,8 +151,8 @@ TEST_F(RuntimeBoxrunTest, ExecPassesTheExitCodeThrough) {
   EXPECT_EQ(boxrun("exec " + cid_ + " /bin/sh -c 'kill -TERM $$'").code, 128 + SIGTERM)
       << "options after the command (-c) belong to the command";
   Result r = boxrun("exec " + cid_ + " /nonexistent");
-  EXPECT_EQ(r.code, 1);
-  EXPECT_NE(r.err.find("/nonexistent"), std::string::npos) << r.err;
+  EXPECT_EQ(r.code, 127) << "as a shell, and runc run, for a missing command";
+  EXPECT_EQ(r.err, "boxrun: exec \"/nonexistent\": no such file or directory\n");
 }
 
 TEST_F(RuntimeBoxrunTest, ExecProcessJson) {
@@ -270,6 +270,81 @@ TEST_F(RuntimeBoxrunTest, CreatePidFileFailureLeavesNothing) {
   auto cg = boxrt::make_host_cgroup("", cid_);  // where create put it
   for (const auto& [c, d] : cg->paths().dirs)
     EXPECT_FALSE(fs::exists(d)) << d << ": the init was left in its cgroup";
+}
+
+TEST_F(RuntimeBoxrunTest, CreateFailureNamesTheStepAndTheErrno) {
+  // A user namespace without its own pid namespace cannot mount proc: EPERM in the child,
+  // reported over the sync socket.
+  boxrt::ContainerSpec s = spec();
+  s.linux.namespaces.push_back({"user", ""});
+  std::erase_if(s.linux.namespaces, [](const auto& ns) { return ns.type == "pid"; });
+  s.linux.uid_mappings = {{0, 100000, 65536}};
+  s.linux.gid_mappings = {{0, 100000, 65536}};
+  write_config(s);
+  Result r = boxrun("create --bundle " + dir_.path() + " " + cid_);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "boxrun: create " + cid_ + ": mount proc on /proc: EPERM\n");
+  EXPECT_EQ(boxrun("list -q").out, "");
+  auto cg = boxrt::make_host_cgroup("", cid_);
+  for (const auto& [c, d] : cg->paths().dirs)
+    EXPECT_FALSE(fs::exists(d)) << d;
+}
+
+TEST_F(RuntimeBoxrunTest, RunOfAMissingCommandExits127) {
+  write_config(spec({"foo"}));
+  Result r = boxrun("run --bundle " + dir_.path() + " " + cid_);
+  EXPECT_EQ(r.code, 127);
+  EXPECT_EQ(r.err, "boxrun: start " + cid_ + ": exec \"foo\": no such file or directory\n");
+  EXPECT_EQ(boxrun("list -q").out, "");
+}
+
+TEST_F(RuntimeBoxrunTest, DeleteForceCleansUpACreateKilledHalfWay) {
+  // The createContainer hook runs in the init, inside the container's cgroup and mount
+  // namespace; boxrun is killed while it sleeps there.
+  boxrt::ContainerSpec s = spec();
+  std::string started = path("hook-started");
+  s.hooks.create_container.push_back(
+      {"/bin/sh", {"sh", "-c", "touch " + started + "; exec sleep 60"}, {}, {}});
+  write_config(s);
+  std::string cmd = "exec " + std::string(bt::kBoxrunPath) + " --root " + root_ +
+                    " create --bundle " + dir_.path() + " " + cid_ + " >" + path("stdout") + " 2>" +
+                    path("stderr") + " </dev/null";
+  pid_t creator = fork();
+  ASSERT_GE(creator, 0);
+  if (creator == 0) {
+    execl("/bin/sh", "sh", "-c", cmd.c_str(), nullptr);
+    _exit(127);
+  }
+  // The init runs the hook as soon as it is in its cgroup; boxrun records its pid at the
+  // same time: wait for both.
+  std::string state_file = root_ + "/" + cid_ + "/state.json";
+  auto recorded_pid = [&] {
+    std::string text = bt::read_text(state_file);
+    return text.empty() ? 0 : json::parse(text).value("pid", 0);
+  };
+  for (int i = 0; i < 1000 && !(fs::exists(started) && recorded_pid() > 0); ++i)
+    usleep(10000);
+  ASSERT_TRUE(fs::exists(started)) << bt::read_text(path("stderr"));
+  kill(creator, SIGKILL);
+  int status;
+  waitpid(creator, &status, 0);
+
+  json state = json::parse(bt::read_text(state_file));
+  pid_t init = state["pid"];
+  ASSERT_GT(init, 0);
+  EXPECT_EQ(kill(init, 0), 0) << "the init still runs the hook";
+  EXPECT_EQ(json::parse(boxrun("state " + cid_).out)["status"], "creating");
+  auto cg = boxrt::open_cgroup(boxrt::cgroup_paths_from_json(state["cgroup"]));
+  EXPECT_GE(cg->pids().size(), 2u) << "the init and its hook";
+  EXPECT_NE(boxrun("delete " + cid_).code, 0) << "creating: only with --force";
+
+  Result r = boxrun("delete --force " + cid_);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(root_ + "/" + cid_));
+  for (const auto& [c, d] : cg->paths().dirs)
+    EXPECT_FALSE(fs::exists(d)) << d;
+  // Gone, or a zombie until its new parent reaps it.
+  EXPECT_FALSE(boxrt::process_alive(init, state["pid_start_time"].get<uint64_t>()));
 }
 
 }  // namespace

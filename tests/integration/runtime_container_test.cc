@@ -2,7 +2,10 @@
 // limits that bite, and that nothing is left after delete.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/keyctl.h>
 #include <sys/resource.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -139,6 +142,58 @@ TEST_F(RuntimeContainerTest, SeccompDefaultProfileBlocksUnshareAndMount) {
   EXPECT_EQ(r["errno"], EPERM);
   s.process.args = {"/probe"};
   EXPECT_EQ(probe("seccomp-info", s)["seccomp"], 2);
+}
+
+// Whether the kernel log has a seccomp audit record (type=1326) of `syscall` by `pid`.
+bool seccomp_logged(pid_t pid, int syscall_nr) {
+  std::string needle = " pid=" + std::to_string(pid) + " ";
+  std::string sys = " syscall=" + std::to_string(syscall_nr) + " ";
+  for (int i = 0; i < 50; ++i) {  // kauditd prints asynchronously
+    FILE* p = popen("dmesg 2>/dev/null", "r");
+    if (!p) return false;
+    char line[2048];
+    bool found = false;
+    while (fgets(line, sizeof line, p)) {
+      std::string l = line;
+      if (l.find("type=1326") != std::string::npos && l.find(needle) != std::string::npos &&
+          l.find(sys) != std::string::npos)
+        found = true;
+    }
+    pclose(p);
+    if (found) return true;
+    usleep(20000);
+  }
+  return false;
+}
+
+TEST_F(RuntimeContainerTest, SeccompFlagsReachTheFilter) {
+  if (system("dmesg >/dev/null 2>&1") != 0) GTEST_SKIP() << "the kernel log is not readable";
+  ContainerSpec s = spec({"/probe", "unshare"});
+  s.linux.seccomp = boxrt::Seccomp{};
+  s.linux.seccomp->syscalls.push_back({{"unshare"}, "SCMP_ACT_ERRNO", 42u, {}});
+  // SECCOMP_FILTER_FLAG_LOG: an ERRNO action is logged (audit type 1326) only with it.
+  for (bool log : {false, true}) {
+    s.linux.seccomp->flags.clear();
+    if (log)
+      s.linux.seccomp->flags = {"SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_TSYNC",
+                                "SECCOMP_FILTER_FLAG_SPEC_ALLOW"};
+    std::string cid = id(log ? "seccomp-log" : "seccomp-nolog");
+    boxrt::CreateOptions opts;
+    opts.stdout_path = path(cid + ".out");
+    auto st = rt_->create(cid, s, opts);
+    rt_->start(cid);
+    EXPECT_EQ(rt_->wait(cid), 0);
+    rt_->remove(cid);
+    EXPECT_EQ(bt::last_json_line(opts.stdout_path)["errno"], 42);
+    EXPECT_EQ(seccomp_logged(st.pid, SYS_unshare), log) << (log ? "not logged" : "logged");
+  }
+  s.linux.seccomp->flags = {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"};
+  try {
+    rt_->create(id("seccomp-flag"), s);
+    FAIL() << "an unsupported flag must be refused";
+  } catch (const boxrt::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("unsupported flag"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(RuntimeContainerTest, SeccompProfileFromSpecWithErrnoRet) {
@@ -338,6 +393,182 @@ TEST_F(RuntimeContainerTest, SysctlAndDomainname) {
   EXPECT_EQ(info["domainname"], "example.org\n");
 }
 
+// No cgroup directory of container `cid` exists (where create puts them).
+void expect_no_cgroup(const std::string& cid) {
+  auto cg = boxrt::make_host_cgroup("", cid);
+  for (const auto& [c, d] : cg->paths().dirs)
+    EXPECT_FALSE(std::filesystem::exists(d)) << d;
+}
+
+TEST_F(RuntimeContainerTest, MountFailureNamesTheStepAndErrnoAndCleansUp) {
+  // A new user namespace without a pid namespace of its own: mounting proc for the host's
+  // pid namespace needs CAP_SYS_ADMIN over it, which the container's root lacks: EPERM.
+  ContainerSpec s = spec();
+  s.linux.namespaces.push_back({"user", ""});
+  std::erase_if(s.linux.namespaces, [](const auto& ns) { return ns.type == "pid"; });
+  s.linux.uid_mappings = {{0, 100000, 65536}};
+  s.linux.gid_mappings = {{0, 100000, 65536}};
+  std::string cid = id("mount-fails");
+  try {
+    rt_->create(cid, s);
+    FAIL() << "create must fail";
+  } catch (const boxrt::Error& e) {
+    EXPECT_EQ(std::string(e.what()), "create " + cid + ": mount proc on /proc: EPERM");
+    EXPECT_EQ(e.code(), EPERM);
+  }
+  EXPECT_FALSE(std::filesystem::exists(rt_->store().dir(cid)));
+  expect_no_cgroup(cid);
+}
+
+TEST_F(RuntimeContainerTest, MissingCommandFailsStartWithExec127) {
+  for (std::string cmd : {"foo", "/no/such/cmd"}) {
+    std::string cid = id("missing");
+    rt_->create(cid, spec({cmd, "arg"}));  // as runc: the command is looked up at start
+    try {
+      rt_->start(cid);
+      FAIL() << "start must fail";
+    } catch (const boxrt::ExecError& e) {
+      EXPECT_EQ(std::string(e.what()),
+                "start " + cid + ": exec \"" + cmd + "\": no such file or directory");
+      EXPECT_EQ(e.exit_status(), 127);
+      EXPECT_EQ(e.code(), ENOENT);
+    }
+    EXPECT_EQ(rt_->state(cid).status, Status::kStopped);
+    rt_->remove(cid);
+    EXPECT_FALSE(std::filesystem::exists(rt_->store().dir(cid)));
+    expect_no_cgroup(cid);
+  }
+}
+
+TEST_F(RuntimeContainerTest, CreateWithStartExecsAtOnce) {
+  std::string cid = id("start-now");
+  boxrt::CreateOptions opts;
+  opts.start = true;
+  opts.stdout_path = path("start-now.out");
+  auto st = rt_->create(cid, spec({"/probe", "exit", "3"}), opts);
+  EXPECT_EQ(st.status, Status::kRunning);
+  EXPECT_FALSE(std::filesystem::exists(rt_->store().fifo(cid))) << "no exec fifo to wait on";
+  EXPECT_EQ(rt_->wait(cid), 3);
+  rt_->remove(cid);
+
+  std::string missing = id("start-now-missing");
+  try {
+    rt_->create(missing, spec({"foo"}), opts);
+    FAIL() << "create must fail";
+  } catch (const boxrt::ExecError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "start " + missing + ": exec \"foo\": no such file or directory");
+    EXPECT_EQ(e.exit_status(), 127);
+  } catch (const boxrt::Error& e) {
+    FAIL() << "not an ExecError: " << e.what();
+  }
+  EXPECT_EQ(rt_->state(missing).status, Status::kStopped) << "kept for delete, as after start";
+  rt_->remove(missing);
+  expect_no_cgroup(missing);
+}
+
+TEST_F(RuntimeContainerTest, DeleteForceRemovesAStateDirThatCreateLeftWithoutState) {
+  // A create killed between making its directory and its first state save.
+  std::string cid = id("unrecorded");
+  rt_->store().make_dir(cid);
+  boxrt::save_config(spec(), rt_->store().dir(cid) + "/config.json");
+  EXPECT_THROW(rt_->remove(cid), boxrt::Error) << "only with force";
+  rt_->remove(cid, true);
+  EXPECT_FALSE(std::filesystem::exists(rt_->store().dir(cid)));
+}
+
+TEST_F(RuntimeContainerTest, MaskedPathsReadEmptyAndWritesNeverReachThem) {
+  std::filesystem::create_directories(rootfs_ + "/etc/secret.d");
+  std::ofstream(rootfs_ + "/etc/secret") << "secret";
+  std::ofstream(rootfs_ + "/etc/secret.d/key") << "key";
+  ContainerSpec s = spec({"/bin/sh", "-c",
+                          "test -c /etc/secret && test -z \"$(cat /etc/secret)\" &&"
+                          " echo overwritten > /etc/secret && ! ls /etc/secret.d/key &&"
+                          " ! touch /etc/secret.d/x"});
+  s.linux.masked_paths.push_back("/etc/secret");
+  s.linux.masked_paths.push_back("/etc/secret.d");
+  EXPECT_EQ(run("masked", s), 0) << bt::read_text(path("masked.err"));
+  EXPECT_EQ(bt::read_text(rootfs_ + "/etc/secret"), "secret");
+  EXPECT_FALSE(std::filesystem::exists(rootfs_ + "/etc/secret.d/x"));
+}
+
+// CVE-2025-31133: masking binds /dev/null over files; a /dev/null that is something
+// else would put that thing, writable, where the masked file was.
+TEST_F(RuntimeContainerTest, MaskingRefusesADevNullThatIsABindOfAFile) {
+  std::string fake = path("fake-null");
+  std::ofstream(fake) << "not a device";
+  ContainerSpec s = spec();
+  s.mounts.push_back({"/dev/null", "bind", fake, {"bind"}});
+  std::string cid = id("fake-null");
+  try {
+    rt_->create(cid, s);
+    FAIL() << "create must refuse";
+  } catch (const boxrt::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("/dev/null in the container is not the null device"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(bt::read_text(fake), "not a device");
+  EXPECT_FALSE(std::filesystem::exists(rt_->store().dir(cid)));
+  expect_no_cgroup(cid);
+}
+
+TEST_F(RuntimeContainerTest, MaskingRefusesADevNullThatIsASymlink) {
+  // No /dev tmpfs: /dev comes from the image, whose /dev/null points at a host knob.
+  ContainerSpec s = spec();
+  std::erase_if(s.mounts, [](const auto& m) { return m.destination.rfind("/dev", 0) == 0; });
+  std::filesystem::create_symlink("/proc/sys/kernel/core_pattern", rootfs_ + "/dev/null");
+  std::string cid = id("symlink-null");
+  try {
+    rt_->create(cid, s);
+    FAIL() << "create must refuse";
+  } catch (const boxrt::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("/dev/null in the container is not the null device"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(rt_->store().dir(cid)));
+  expect_no_cgroup(cid);
+}
+
+TEST_F(RuntimeContainerTest, NewSessionKeyringUnlessAskedNotTo) {
+  long ours = syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0);
+  ContainerSpec s = spec({"/probe", "keyring"});
+  s.linux.seccomp.reset();  // Docker's profile blocks keyctl
+  json own = probe("keyring", s);
+  ASSERT_TRUE(own.contains("session_keyring")) << own;
+  EXPECT_NE(own["session_keyring"].get<long>(), ours);
+
+  std::string cid = id("same-keyring");
+  boxrt::CreateOptions opts;
+  opts.no_new_keyring = true;
+  opts.stdout_path = path("same-keyring.out");
+  rt_->create(cid, s, opts);
+  rt_->start(cid);
+  EXPECT_EQ(rt_->wait(cid), 0);
+  rt_->remove(cid);
+  EXPECT_EQ(bt::last_json_line(opts.stdout_path)["session_keyring"].get<long>(), ours);
+}
+
+TEST_F(RuntimeContainerTest, NoPivotMovesTheRootAndChroots) {
+  std::string cid = id("no-pivot");
+  boxrt::CreateOptions opts;
+  opts.no_pivot = true;
+  opts.stdout_path = path("no-pivot.out");
+  rt_->create(cid, spec(), opts);
+  rt_->start(cid);
+  EXPECT_EQ(rt_->wait(cid), 0);
+  rt_->remove(cid);
+  json info = bt::last_json_line(opts.stdout_path);
+  EXPECT_EQ(info["cwd"], "/");
+  EXPECT_TRUE(has_mount(info, "/"));
+  EXPECT_TRUE(has_mount(info, "/proc"));
+  EXPECT_TRUE(has_mount(info, "/proc/keys")) << "masked paths still applied";
+  for (const auto& m : info["mounts"])
+    EXPECT_EQ(m["path"].get<std::string>().find(dir_.path()), std::string::npos)
+        << "a host path is visible: " << m["path"];
+}
+
 TEST_F(RuntimeContainerTest, BoxrunRunsFromASealedCopy) {
   // boxrun create leaves its init waiting: until start, that process is boxrun itself.
   std::string bundle = dir_.path();
@@ -350,15 +581,27 @@ TEST_F(RuntimeContainerTest, BoxrunRunsFromASealedCopy) {
                     bundle + " --pid-file " + bundle + "/pid " + cid;
   ASSERT_EQ(system(cmd.c_str()), 0);
   pid_t pid = std::stoi(bt::read_text(bundle + "/pid"));
+  std::string exe = "/proc/" + std::to_string(pid) + "/exe";
+  // The attack: hold the runtime's exe while it runs, reopen it for writing once it
+  // no longer does (ETXTBSY only protects a binary that is executing).
+  int held = open(exe.c_str(), O_PATH | O_CLOEXEC);
+  ASSERT_GE(held, 0);
+  struct statvfs vfs;
+  ASSERT_EQ(fstatvfs(held, &vfs), 0);
   char target[256] = {};
-  EXPECT_GT(readlink(("/proc/" + std::to_string(pid) + "/exe").c_str(), target, sizeof target - 1), 0);
-  EXPECT_NE(std::string(target).find("memfd:boxrun"), std::string::npos) << target;
-  int fd = open(("/proc/" + std::to_string(pid) + "/exe").c_str(), O_WRONLY);
-  bool wrote = fd >= 0 && write(fd, "x", 1) == 1;
-  if (fd >= 0) close(fd);
-  EXPECT_FALSE(wrote) << "the runtime binary must not be writable through /proc/<pid>/exe";
+  EXPECT_GT(readlink(exe.c_str(), target, sizeof target - 1), 0);
+  EXPECT_TRUE((vfs.f_flag & ST_RDONLY) || std::string(target).find("memfd:boxrun") == 0)
+      << target << ": neither a read-only clone nor a sealed copy";
   std::string del = std::string(bt::kBoxrunPath) + " --root " + root + " delete --force " + cid;
   EXPECT_EQ(system(del.c_str()), 0);
+  int fd = open(("/proc/self/fd/" + std::to_string(held)).c_str(), O_WRONLY | O_CLOEXEC);
+  int err = errno;
+  EXPECT_LT(fd, 0) << "the runtime binary must not be writable through /proc/<pid>/exe";
+  // EROFS (read-only clone) or EPERM (sealed memfd); ETXTBSY would only mean that some
+  // other boxrun happened to be running the same binary.
+  EXPECT_TRUE(err == EROFS || err == EPERM) << strerrorname_np(err);
+  if (fd >= 0) close(fd);  // nothing written
+  close(held);
   EXPECT_TRUE(std::filesystem::is_empty(root));
 }
 

@@ -103,6 +103,28 @@ TEST_F(RuntimeResourcesTest, QuotaWithoutPeriodKeepsTheKernelsPeriod) {
   rt_->remove(cid);
 }
 
+TEST_F(RuntimeResourcesTest, CpuQuotaThrottles) {
+  // 10% of one cpu, busy for half a second: the scheduler must throttle it. Only the
+  // kernel's counters are checked, never how long anything took.
+  ContainerSpec s = spec({"/probe", "spin", "500"});
+  s.linux.resources->cpu = boxrt::CpuResources{};
+  s.linux.resources->cpu->quota = 10000;
+  s.linux.resources->cpu->period = 100000;
+  std::string cid = id("throttle");
+  boxrt::CreateOptions opts;
+  opts.stdout_path = path("throttle.out");
+  rt_->create(cid, s, opts);
+  rt_->start(cid);
+  EXPECT_EQ(rt_->wait(cid), 0);
+  boxrt::CgroupStats st = rt_->stats(cid);  // the cgroup lives until delete
+  rt_->remove(cid);
+  EXPECT_EQ(bt::last_json_line(opts.stdout_path)["spun_ms"], 500);
+  EXPECT_GT(st.cpu_periods, 0u);
+  EXPECT_GT(st.cpu_throttled_periods, 0u);
+  EXPECT_GT(st.cpu_throttled_ns, 0u);
+  EXPECT_GT(st.cpu_usage_ns, 0u);
+}
+
 TEST_F(RuntimeResourcesTest, BlkioWeightReachesTheCgroup) {
   if (v2()) GTEST_SKIP() << "cgroup v2 host: io.weight is covered by the FakeCgroup2 unit test";
   if (parent_dir("blkio").empty()) GTEST_SKIP() << "this host has no blkio cgroup hierarchy";

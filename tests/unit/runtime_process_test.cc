@@ -13,7 +13,9 @@
 #include "boxrt/container.h"
 #include "boxrt/error.h"
 #include "boxrt/exec_process.h"
+#include "boxrt/init.h"
 #include "boxrt/oci_config.h"
+#include "boxrt/os_error.h"
 #include "boxrt/state.h"
 #include "boxrt_testing/rootfs.h"
 
@@ -204,7 +206,31 @@ TEST(RuntimePidFile, WrittenByRenameAndFailuresSaySo) {
   EXPECT_EQ(read_text(path), "7") << "replaced, not appended";
   EXPECT_FALSE(std::filesystem::exists(tmp.path() + "/.c.pid"));
   std::string e = error_of([&] { boxrt::write_pid_file(tmp.path() + "/missing/c.pid", 1); });
-  EXPECT_EQ(e, "write pid file " + tmp.path() + "/missing/c.pid: No such file or directory");
+  EXPECT_EQ(e, "write pid file " + tmp.path() + "/missing/c.pid: ENOENT");
+}
+
+TEST(RuntimeErrors, SyscallFailuresEndWithTheErrnoName) {
+  EXPECT_EQ(std::string(boxrt::os_error("mount", "proc on /proc", EPERM).what()),
+            "mount proc on /proc: EPERM");
+  // The shared Error::sys keeps strerror's text for the other modules.
+  EXPECT_EQ(std::string(boxrt::Error::sys("open", "/x", ENOENT).what()),
+            "open /x: No such file or directory");
+  EXPECT_EQ(boxrt::errno_name(ENOENT), "ENOENT");
+  EXPECT_EQ(boxrt::errno_name(100000), "errno 100000");
+}
+
+TEST(RuntimeStartFailure, StatusAndErrnoTravelWithTheMessage) {
+  std::string text =
+      boxrt::start_failure_message(127, ENOENT, "exec \"foo\": no such file or directory");
+  boxrt::StartFailure f = boxrt::parse_start_failure(text);
+  EXPECT_EQ(f.status, 127);
+  EXPECT_EQ(f.err, ENOENT);
+  EXPECT_EQ(f.message, "exec \"foo\": no such file or directory");
+  EXPECT_EQ(boxrt::exec_failure_status(ENOENT), 127);
+  EXPECT_EQ(boxrt::exec_failure_status(EACCES), 126);
+  f = boxrt::parse_start_failure("a hook said no");  // from an init without the prefix
+  EXPECT_EQ(f.status, 1);
+  EXPECT_EQ(f.message, "a hook said no");
 }
 
 }  // namespace

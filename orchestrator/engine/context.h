@@ -1,0 +1,51 @@
+// What every engine operation works with: the paths, the project's lock and state, the
+// runtime, the host's netlink socket and the supervisor connection. Internal to engine/.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "boxnet/handles.h"
+#include "boxrt/container.h"
+#include "engine/paths.h"
+#include "engine/project_state.h"
+#include "engine/reporter.h"
+#include "engine/supervisor_client.h"
+
+namespace engine {
+
+class Context {
+ public:
+  // Takes the project's lock and loads its state (empty when the project is not up).
+  Context(const Paths& paths, const std::string& project, Reporter& report);
+
+  const Paths& paths() const { return paths_; }
+  ProjectState& state() { return state_; }
+  boxrt::Runtime& runtime() { return runtime_; }
+  Reporter& report() { return report_; }
+  net::Socket& host();
+  // The supervisor this process runs under (a worker's); started if need be.
+  SupervisorClient& supervisor();
+  // True when the project has state on disk or in memory worth keeping.
+  bool has_state() const { return had_state_ || !state_.containers.empty() || !state_.networks.empty(); }
+
+  // Writes the state now (after every step that made or removed something).
+  void save();
+  // Removes the project's state directory (after `down`, once the supervisor is gone).
+  void forget();
+
+ private:
+  static ProjectState load(const Paths& paths, const std::string& project, bool& had);
+
+  Paths paths_;
+  std::string project_;
+  FileLock lock_;
+  bool had_state_ = false;
+  ProjectState state_;
+  boxrt::Runtime runtime_;
+  Reporter& report_;
+  std::optional<net::Socket> host_;
+  std::optional<SupervisorClient> supervisor_;
+};
+
+}  // namespace engine

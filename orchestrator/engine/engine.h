@@ -1,0 +1,75 @@
+// The engine's entry points: what `up`, `down`, `stop`, `start`, `kill`, `rm` and `ps` do
+// to a project. The CLI loads the project and calls these; they hold the project's lock
+// while they change it and write its state after every step (project_state.h).
+//
+// Processes: whatever starts a container must run under the project's supervisor
+// (supervisor_client.h run_worker), so the supervisor inherits the container when the
+// caller exits. up, create, start and restart are such calls; the others only signal
+// and remove, and run anywhere.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compose/model.h"
+#include "engine/paths.h"
+#include "engine/project_state.h"
+#include "engine/reporter.h"
+
+namespace engine {
+
+struct UpOptions {
+  std::vector<std::string> services;  // empty: every service
+  bool no_deps = false;
+  bool force_recreate = false;
+  bool no_recreate = false;
+  bool no_start = false;
+  bool remove_orphans = false;
+  int parallel = -1;  // at most this many containers at once; -1: no limit
+};
+
+struct StopOptions {
+  std::vector<std::string> services;        // empty: every service
+  std::optional<std::chrono::seconds> timeout;  // overrides each service's grace period
+};
+
+struct DownOptions {
+  bool volumes = false;  // also named volumes declared in the file, and anonymous ones
+  bool remove_orphans = false;
+  std::optional<std::chrono::seconds> timeout;
+};
+
+// `project` as loaded from the compose file. Runs under the supervisor.
+void up(const Paths& paths, const compose::Project& project, const UpOptions& options,
+        Reporter& report);
+// Starts stopped or created containers of the services (their config as created).
+void start(const Paths& paths, const compose::Project& project,
+           const std::vector<std::string>& services, Reporter& report);
+
+// `project` may be null (no compose file): then the state alone says what to remove.
+void down(const Paths& paths, const std::string& project_name, const compose::Project* project,
+          const DownOptions& options, Reporter& report);
+void stop(const Paths& paths, const std::string& project_name, const compose::Project* project,
+          const StopOptions& options, Reporter& report);
+void kill(const Paths& paths, const std::string& project_name,
+          const std::vector<std::string>& services, int signal, Reporter& report);
+// Removes stopped containers of the services (all when empty).
+void remove_stopped(const Paths& paths, const std::string& project_name,
+                    const std::vector<std::string>& services, bool volumes, Reporter& report);
+
+// What `ps` shows of one container.
+struct ContainerStatus {
+  ContainerRecord record;
+  std::string state;  // "created", "running", "paused", "exited"
+  int exit_code = 0;
+  std::string started_at, finished_at;  // RFC 3339, empty when unknown
+  pid_t pid = 0;
+};
+std::vector<ContainerStatus> status(const Paths& paths, const std::string& project_name);
+
+// Projects with state on this host, by name.
+std::vector<std::string> list_projects(const Paths& paths);
+
+}  // namespace engine

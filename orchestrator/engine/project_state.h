@@ -1,0 +1,96 @@
+// What `up` made for a project, written atomically after every step so that `down` can
+// always finish what `up` began, even after the CLI or the supervisor was SIGKILLed. It is
+// the only record `down` needs: every network, volume, container and the kernel names of
+// their parts.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "boxrt/fd.h"
+
+namespace engine {
+
+struct NetworkRecord {
+  std::string key;   // the compose key ("default", "back")
+  std::string name;  // "<project>_<key>" or `name:`
+  std::string bridge;
+  std::string subnet;   // "10.89.3.0/24"
+  std::string gateway;  // "10.89.3.1"
+  bool internal = false;
+  bool external = false;  // not ours: never deleted
+};
+
+struct EndpointRecord {
+  std::string network;  // the compose key
+  std::string host_veth;
+  std::string ifname;   // eth0, ...
+  std::string address;  // "10.89.3.2"
+  std::vector<std::string> aliases;
+  uint64_t egress_bps = 0;  // x-boxcompose rate limits, bits/s; 0 = none
+  uint64_t ingress_bps = 0;
+};
+
+struct VolumeUse {
+  std::string name;  // directory under <root>/volumes
+  bool anonymous = false;
+  bool external = false;
+};
+
+struct ContainerRecord {
+  std::string name;  // "<project>-<service>-<n>" or container_name; also the runtime id
+  std::string service;
+  int number = 1;
+  std::string id;  // 64 hex digits
+  std::string image;
+  std::string image_id;
+  std::string config_hash;
+  std::vector<std::string> command;  // process.args, for `ps`
+  std::string created;               // RFC 3339
+  int stop_signal = 15;
+  int64_t stop_grace_ns = 10'000'000'000;
+  std::vector<EndpointRecord> endpoints;
+  std::vector<VolumeUse> volumes;
+  bool rootfs_mounted = false;
+};
+
+struct ProjectState {
+  std::string name;
+  std::string working_dir;
+  std::vector<std::string> files;
+  std::map<std::string, NetworkRecord> networks;  // by compose key
+  std::map<std::string, VolumeUse> volumes;       // named volumes, by real name
+  std::map<std::string, ContainerRecord> containers;  // by name
+
+  std::vector<const ContainerRecord*> containers_of(const std::string& service) const;
+};
+
+nlohmann::json to_json(const ProjectState& state);
+ProjectState project_state_from_json(const nlohmann::json& j);
+
+// Loads <file>; nullopt when there is none (the project was never up, or is down).
+std::optional<ProjectState> load_project_state(const std::filesystem::path& file);
+// Writes <file> atomically (temp file in the same directory, fsync, rename).
+void save_project_state(const std::filesystem::path& file, const ProjectState& state);
+
+// flock(2) on a lock file, held for the object's lifetime: one CLI at a time changes a
+// project (another `up` or `down` waits).
+class FileLock {
+ public:
+  explicit FileLock(const std::filesystem::path& file);
+
+ private:
+  boxrt::UniqueFd fd_;
+};
+
+// A random container id: 64 lowercase hex digits, as Docker's.
+std::string new_container_id();
+
+}  // namespace engine

@@ -1,0 +1,73 @@
+// `ps` and `ls`: what the state, the runtime and the supervisor's exit records say. Reads
+// only; takes the project's lock so it never sees a container half made.
+#include <filesystem>
+#include <fstream>
+
+#include "boxrt/state.h"
+#include "engine/container_ops.h"
+#include "engine/engine.h"
+
+namespace engine {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Exit {
+  int code = 0;
+  std::string finished_at;
+};
+
+std::optional<Exit> read_exit(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) return std::nullopt;
+  try {
+    nlohmann::json j = nlohmann::json::parse(in);
+    return Exit{j.value("exit_code", 0), j.value("finished_at", "")};
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+std::vector<ContainerStatus> status(const Paths& paths, const std::string& project_name) {
+  std::vector<ContainerStatus> out;
+  if (!fs::exists(paths.project_file(project_name))) return out;
+  struct Quiet : Reporter {
+    void event(const ProgressEvent&) override {}
+    void warning(const std::string&) override {}
+  } quiet;
+  Context ctx(paths, project_name, quiet);
+  for (const auto& [name, c] : ctx.state().containers) {
+    ContainerStatus st;
+    st.record = c;
+    st.state = container_state(ctx, name);
+    if (ctx.runtime().store().exists(name)) {
+      boxrt::ContainerState rs = ctx.runtime().state(name);
+      st.pid = st.state == "exited" ? 0 : rs.pid;
+      st.started_at = rs.created;
+    }
+    if (st.state == "exited") {
+      fs::path exit_file = paths.container_run_dir(project_name, name) / "exit.json";
+      if (auto e = read_exit(exit_file)) {
+        st.exit_code = e->code;
+        st.finished_at = e->finished_at;
+      } else {
+        st.exit_code = 255;  // gone without a record: the supervisor was not there to see it
+      }
+    }
+    out.push_back(std::move(st));
+  }
+  return out;
+}
+
+std::vector<std::string> list_projects(const Paths& paths) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(paths.projects_dir(), ec))
+    if (fs::exists(entry.path() / "project.json")) names.push_back(entry.path().filename());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace engine

@@ -1,0 +1,71 @@
+// The per-project supervisor (like conmon, one per project rather than per container). It
+// runs in its own session as a child subreaper, so every container a worker creates is
+// reparented to it when the worker exits. It reaps them, records each exit in the
+// container's exit.json, copies their stdout and stderr into timestamped log files, and
+// answers the CLI on a unix socket (engine/supervisor_protocol.h). It holds no other state:
+// if it is killed, `down` still works from the project's state file alone.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "boxrt/fd.h"
+#include "engine/logfile.h"
+#include "engine/supervisor_protocol.h"
+
+namespace supervisor {
+
+class Supervisor {
+ public:
+  // `dir` is the project's state directory: the socket and pid file go there.
+  explicit Supervisor(std::filesystem::path dir);
+  // Listens, then writes one byte to ready_fd (if >= 0) and closes it. Returns the exit code
+  // when asked to shut down or on SIGTERM.
+  int run(int ready_fd);
+
+ private:
+  struct Client {
+    boxrt::UniqueFd sock;
+    pid_t spawned = 0;  // the process started for this connection, 0 if none
+  };
+  struct Watched {
+    std::string name;
+    std::filesystem::path exit_file;
+    std::unique_ptr<engine::LogWriter> log;
+    int open_streams = 0;
+    bool exited = false;
+    int exit_code = 0;
+  };
+  struct Stream {
+    boxrt::UniqueFd fd;
+    pid_t owner;  // the container's pid, key of watched_
+    engine::LogStream kind;
+  };
+
+  void listen();
+  void add(int fd);
+  void on_accept();
+  void on_client(int fd);
+  void on_signals();
+  void on_stream(int fd);
+  void close_stream(int fd);
+  nlohmann::json handle(Client& client, engine::Message& msg);
+  nlohmann::json spawn(Client& client, engine::Message& msg);
+  nlohmann::json watch(engine::Message& msg);
+  void reap();
+  void record_exit(pid_t pid, int code);
+  void finish_if_done(pid_t pid);
+
+  std::filesystem::path dir_;
+  boxrt::UniqueFd epoll_, signals_, listen_;
+  std::map<int, Client> clients_;    // by socket fd
+  std::map<int, Stream> streams_;    // by pipe fd
+  std::map<pid_t, Watched> watched_;  // by container init pid
+  bool stop_ = false;
+};
+
+}  // namespace supervisor
