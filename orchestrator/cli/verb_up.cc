@@ -52,8 +52,12 @@ void run_up(const GlobalOptions& global, const UpFlags& flags) {
     engine::up(paths, *ref.project, flags.engine, *report);
     return;
   }
+  engine::check_up(paths, *ref.project, flags.engine);
   int code = run_under_supervisor(paths, ref.name);
-  if (code != 0) throw ExitCode{code};
+  if (code != 0) {
+    engine::forget_if_empty(paths, ref.name);
+    throw ExitCode{code};
+  }
   if (!flags.detach && !flags.engine.no_start) throw ExitCode{attach(paths, ref, flags)};
 }
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <set>
 #include <filesystem>
 #include <fstream>
 
@@ -218,8 +219,10 @@ ContainerRecord new_record(const CreateRequest& req) {
 
 void build_and_launch(Context& ctx, const CreateRequest& req, ContainerRecord& c) {
   const compose::Service& service = *req.service;
+  // Always an upper dir, read_only too: the runtime makes the root read-only once it has
+  // made the mount points the image lacks (as Docker keeps a writable layer).
   RootfsLayout rootfs =
-      mount_rootfs(ctx.paths().container_dir(c.name), req.image->layer_dirs, service.read_only);
+      mount_rootfs(ctx.paths().container_dir(c.name), req.image->layer_dirs, false);
   c.rootfs_mounted = true;
   StorageInputs storage;
   storage.root = ctx.paths().root;
@@ -277,6 +280,19 @@ void wait_exits(std::vector<UniqueFd>& fds, std::chrono::steady_clock::time_poin
       if (p.revents)
         for (auto& fd : fds)
           if (fd.get() == p.fd) fd.reset();
+  }
+}
+
+// The runtime removes the container's own cgroup; the project's (boxcompose/<project>)
+// and boxcompose/ above it go once no other container is in them. rmdir refuses a
+// non-empty cgroup, which is the check.
+void remove_empty_parents(const boxrt::CgroupPaths& cgroups) {
+  std::set<std::string> dirs;
+  for (const auto& [controller, dir] : cgroups.dirs) dirs.insert(dir);
+  for (const auto& dir : dirs) {
+    fs::path project = fs::path(dir).parent_path();
+    if (project.parent_path().filename() != "boxcompose") continue;
+    if (::rmdir(project.c_str()) == 0) ::rmdir(project.parent_path().c_str());
   }
 }
 
@@ -352,7 +368,11 @@ void remove_container(Context& ctx, const std::string& name, bool volumes) {
   auto it = ctx.state().containers.find(name);
   if (it == ctx.state().containers.end()) return;
   ContainerRecord& c = it->second;
-  if (ctx.runtime().store().exists(name)) ctx.runtime().remove(name, true);
+  if (ctx.runtime().store().exists(name)) {
+    boxrt::CgroupPaths cgroups = ctx.runtime().state(name).cgroup;
+    ctx.runtime().remove(name, true);
+    remove_empty_parents(cgroups);
+  }
   detach_endpoints(ctx.host(), c.endpoints);
   remove_container_dir(ctx.paths().container_dir(name));
   if (volumes)

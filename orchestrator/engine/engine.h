@@ -44,6 +44,13 @@ struct DownOptions {
 // `project` as loaded from the compose file. Runs under the supervisor.
 void up(const Paths& paths, const compose::Project& project, const UpOptions& options,
         Reporter& report);
+// What up checks before anything is made (the CLI calls it before it starts a supervisor):
+// the services exist and every image is in the local store.
+void check_up(const Paths& paths, const compose::Project& project, const UpOptions& options);
+// After a failed first `up`: when the project has no state, its supervisor and state
+// directory go, so nothing is left.
+void forget_if_empty(const Paths& paths, const std::string& project_name);
+
 // Starts stopped or created containers of the services (their config as created).
 void start(const Paths& paths, const compose::Project& project,
            const std::vector<std::string>& services, Reporter& report);

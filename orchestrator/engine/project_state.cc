@@ -158,7 +158,10 @@ void save_project_state(const std::filesystem::path& file, const ProjectState& s
 FileLock::FileLock(const std::filesystem::path& file)
     : fd_(::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
   if (!fd_) throw Error::sys("open", file.string(), errno);
-  while (::flock(fd_.get(), LOCK_EX) != 0)
+  struct flock lock{};
+  lock.l_type = F_WRLCK;
+  lock.l_whence = SEEK_SET;
+  while (::fcntl(fd_.get(), F_SETLKW, &lock) != 0)
     if (errno != EINTR) throw Error::sys("lock", file.string(), errno);
 }
 

@@ -80,8 +80,11 @@ std::optional<ProjectState> load_project_state(const std::filesystem::path& file
 // Writes <file> atomically (temp file in the same directory, fsync, rename).
 void save_project_state(const std::filesystem::path& file, const ProjectState& state);
 
-// flock(2) on a lock file, held for the object's lifetime: one CLI at a time changes a
-// project (another `up` or `down` waits).
+// A process-owned (fcntl) lock on a file, held for the object's lifetime: one CLI at a time
+// changes a project (another `up` or `down` waits). Not flock(2): a flock belongs to the
+// open file, so a container init cloned while we hold it would hold it too, and one left
+// behind by a killed `up` would block `down` forever. An fcntl lock is never inherited and
+// dies with its process.
 class FileLock {
  public:
   explicit FileLock(const std::filesystem::path& file);

@@ -181,6 +181,9 @@ void stop_supervisor(const Paths& paths, const std::string& project) {
   if (!client) return;
   try {
     client->request({{"op", "shutdown"}});
+    // Its end of the socket closes when it exits: then nothing of it writes any more.
+    while (receive_message(client->fd())) {
+    }
   } catch (const std::exception&) {
     // It is going away either way.
   }

@@ -13,6 +13,7 @@
 #include "engine/error.h"
 #include "engine/networks.h"
 #include "engine/storage.h"
+#include "engine/supervisor_client.h"
 #include "graph/dependency_graph.h"
 
 namespace engine {
@@ -112,11 +113,9 @@ void note_volumes(Context& ctx, const compose::Project& project,
       const compose::Volume& v = it->second;
       bool exists = fs::exists(volume_dir(ctx.paths().root, v.name));
       ctx.state().volumes[v.name] = VolumeUse{v.name, false, v.external};
-      if (!exists && !v.external) {
-        ctx.report().event(progress_event(ResourceKind::Volume, v.name, "Creating", false));
-        fs::create_directories(volume_dir(ctx.paths().root, v.name) / "_data");
+      // The first container that mounts it makes it (and fills it from its image).
+      if (!exists && !v.external)
         ctx.report().event(progress_event(ResourceKind::Volume, v.name, "Created", true));
-      }
     }
   ctx.save();
 }
@@ -194,6 +193,19 @@ void up(const Paths& paths, const compose::Project& project, const UpOptions& op
     }
   write_hosts_files(ctx, project);
   ctx.save();
+}
+
+void check_up(const Paths& paths, const compose::Project& project, const UpOptions& opts) {
+  graph::DependencyGraph graph = graph::DependencyGraph::build(project);
+  graph.start_levels();  // a cycle fails here
+  resolve_images(paths, project, selected_services(project, graph, opts));
+}
+
+void forget_if_empty(const Paths& paths, const std::string& project_name) {
+  if (fs::exists(paths.project_file(project_name))) return;
+  stop_supervisor(paths, project_name);
+  std::error_code ec;
+  fs::remove_all(paths.project_dir(project_name), ec);
 }
 
 void start(const Paths& paths, const compose::Project& project,

@@ -14,17 +14,12 @@ Error Error::sys(std::string_view what, std::string_view on, int err) {
     msg += on;
   }
   msg += ": ";
-  msg += std::strerror(err);
+  msg += errno_name(err);
   return Error(msg, err);
 }
 
 Error os_error(std::string_view what, std::string_view on, int err) {
-  std::string msg(what);
-  if (!on.empty()) {
-    msg += ' ';
-    msg += on;
-  }
-  return Error(msg + ": " + errno_name(err), err);
+  return Error::sys(what, on, err);
 }
 
 long check_os(long rc, std::string_view what, std::string_view on) {

@@ -1,6 +1,5 @@
 // One error type for the runtime: what was done, on what, and why (errno), chained with
-// context as it travels up ("create web: mount /data on /srv: No such file or directory";
-// the runtime's own syscalls name the errno instead, see os_error.h).
+// context as it travels up ("create web: mount /data on /srv: ENOENT").
 #pragma once
 
 #include <stdexcept>
@@ -14,7 +13,7 @@ class Error : public std::runtime_error {
   explicit Error(const std::string& message, int err = 0)
       : std::runtime_error(message), errno_(err) {}
 
-  // A failed syscall: "<what> <on>: <strerror(err)>".
+  // A failed syscall: "<what> <on>: <errno name>" ("mount proc on /proc: EPERM").
   static Error sys(std::string_view what, std::string_view on, int err);
 
   // The same error, prefixed: "<context>: <message>".

@@ -1,6 +1,5 @@
-// The runtime's failed syscalls, worded as DESIGN.md asks: "<what> <on>: <errno name>"
-// ("mount proc on /proc: EPERM"). Error::sys keeps strerror's text ("No such file or
-// directory") for the other modules, whose messages and tests depend on it.
+// The runtime's spelling of Error::sys and check_sys: "<what> <on>: <errno name>"
+// ("mount proc on /proc: EPERM"), as DESIGN.md asks of every module.
 #pragma once
 
 #include <string_view>

@@ -35,6 +35,7 @@ check() {  # check NAME COMMAND...: the command must succeed
 }
 contains() { grep -qF -- "$2" <<<"$1"; }
 quiet() { "$@" >/dev/null 2>&1; }
+fails() { ! "$@"; }
 
 # Nothing of project $1 is left: links (but lo), mounts, cgroups, processes, state.
 no_leaks() {
@@ -50,6 +51,7 @@ no_leaks() {
   local containers
   containers=$(ls "$BOXCOMPOSE_ROOT/containers" 2>/dev/null | grep -c "^$project-")
   if [[ "$links$mounts$cgroups$procs$state$runtime$containers" != 0000000 ]]; then
+    find "$BOXCOMPOSE_STATE/projects/$project" >&2 2>/dev/null
     echo "leaked: links=$links mounts=$mounts cgroups=$cgroups procs=$procs state=$state" \
       "runtime=$runtime containers=$containers" >&2
     return 1
@@ -71,7 +73,7 @@ printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\n' 
 printf 'root:x:0:\napp:x:1000:\nstaff:x:50:app\n' >"$rootfs/etc/group"
 echo "seed" >"$rootfs/data/seed.txt"
 echo "hello from web" >"$rootfs/www/index.html"
-chmod 1777 "$rootfs/tmp"
+chmod 1777 "$rootfs/tmp" "$rootfs/data"
 chown 1000:1000 "$rootfs/home/app"
 check "import busybox" quiet "$bc" image import -c 'CMD ["sh"]' -c 'ENV FROM_IMAGE=image PRECEDENCE=image' \
   "$rootfs" bb:test
@@ -137,7 +139,7 @@ check "client reaches web by container name" quiet in_container e2e-client-1 wge
 check "db reaches web on back" quiet in_container e2e-db-1 wget -qO- http://web:8080/
 check "client cannot resolve db (not on its network)" test "$(in_container e2e-client-1 sh -c 'grep -c db /etc/hosts')" = 0
 db_ip=$(in_container e2e-db-1 sh -c "ip -o -4 addr show eth0 | awk '{print \$4}' | cut -d/ -f1")
-check "client cannot reach db's address" ! quiet in_container e2e-client-1 wget -T 2 -qO- "http://$db_ip:1/"
+check "client cannot reach db's address" fails quiet in_container e2e-client-1 wget -T 2 -qO- "http://$db_ip:1/"
 check "web is on two networks" test "$(in_container e2e-web-1 sh -c 'ip -o -4 addr | grep -c eth')" = 2
 check "init runs as pid 1 of web" contains "$(in_container e2e-web-1 cat /proc/1/cmdline | tr '\0' ' ')" "boxcompose-init"
 env_out=$(in_container e2e-client-1 env)
@@ -178,7 +180,7 @@ sed -i '/^  job:/,/^    network_mode: none/d' compose.yaml
 check "orphan warned" grep -q "Found orphan containers" "$work/orphan.err"
 check "orphan kept without --remove-orphans" contains "$("$bc" ps -a)" "e2e-job-1"
 check "up --remove-orphans" quiet "$bc" up -d --remove-orphans
-check "orphan removed" ! contains "$("$bc" ps -a)" "e2e-job-1"
+check "orphan removed" fails contains "$("$bc" ps -a)" "e2e-job-1"
 
 # --- stop / start / kill / rm
 check "stop" quiet "$bc" stop -t 1 client
@@ -188,7 +190,7 @@ check "client running again" contains "$("$bc" ps client)" "Up"
 check "kill -s KILL client" quiet "$bc" kill -s KILL client
 check "killed client shows 137" eventually sh -c "'$bc' ps -a client | grep -q 'Exited (137)'"
 check "rm removes the stopped client" quiet "$bc" rm -f client
-check "client gone" ! contains "$("$bc" ps -a)" "e2e-client-1"
+check "client gone" fails contains "$("$bc" ps -a)" "e2e-client-1"
 check "down -v" quiet "$bc" down -v -t 1
 check "nothing leaked after down -v" no_leaks e2e
 check "named volume removed by down -v" test ! -e "$BOXCOMPOSE_ROOT/volumes/e2e_dbdata"
