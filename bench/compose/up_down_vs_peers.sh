@@ -222,6 +222,7 @@ cycle() {
       if ((record)); then
         up_us[$tool]+="$u " down_us[$tool]+="$d "
         ((d > 5000000)) && slow_down+=("$tool down took $((d / 1000)) ms")
+        [[ $tool == boxcompose ]] && check_leaks
       fi
       return 0
     fi
@@ -233,20 +234,29 @@ cycle() {
   fails[$tool]=$((${fails[$tool]:-0} + 1))
   if ((fails[$tool] >= 3)); then use[$tool]=; reason[$tool]="failed 3 runs, see the log"; fi
 }
+# check_leaks: what boxcompose's `down` left behind (state, links in its namespace, cgroups,
+# mounts), checked after every measured run; a leftover is noted, then removed so the next
+# run starts clean.
+declare -A leaks
+check_leaks() {
+  local links c
+  [[ -e $BOXCOMPOSE_STATE/projects/$proj ]] && leaks["state dir"]+=x
+  links=$(ip -n "$ns_box" -o link show | awk -F': ' '$2 != "lo" {print $2}')
+  [[ -n $links ]] && leaks["links in its namespace"]+=x
+  if compgen -G "/sys/fs/cgroup/*/boxcompose/$proj" >/dev/null; then
+    leaks["cgroup dirs /sys/fs/cgroup/*/boxcompose/<project>"]+=x
+    for c in /sys/fs/cgroup/*/boxcompose/"$proj"; do find "$c" -depth -type d -exec rmdir {} \; 2>/dev/null; done
+  fi
+  grep -q " $BOXCOMPOSE_ROOT\| $BOXCOMPOSE_STATE" /proc/mounts && leaks["mounts under $work/box"]+=x
+  return 0
+}
+
 echo "warm-up: one unmeasured up -d/down per tool" >&2
 for tool in "${tools[@]}"; do [[ -n ${use[$tool]:-} ]] && cycle "$tool" 0; done
 for ((i = 1; i <= runs; i++)); do
   echo "run $i/$runs" >&2
   for tool in "${tools[@]}"; do [[ -n ${use[$tool]:-} ]] && cycle "$tool" 1; done
 done
-
-# Anything boxcompose's last down left behind (state, links in its namespace, cgroups).
-leaks=()
-[[ -e $BOXCOMPOSE_STATE/projects/$proj ]] && leaks+=("state dir $BOXCOMPOSE_STATE/projects/$proj")
-links=$(ip -n "$ns_box" -o link show | awk -F': ' '$2 != "lo" {print $2}' | tr '\n' ' ')
-[[ -n $links ]] && leaks+=("links: $links")
-compgen -G "/sys/fs/cgroup/*/boxcompose/$proj" >/dev/null && leaks+=("cgroup dirs /sys/fs/cgroup/*/boxcompose/$proj")
-grep -q " $BOXCOMPOSE_ROOT\| $BOXCOMPOSE_STATE" /proc/mounts && leaks+=("mounts under $work/box")
 
 # --- figures -------------------------------------------------------------------------------
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print (NR % 2 ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2))}'; }
@@ -267,6 +277,9 @@ for tool in "${tools[@]}"; do
   n=$(wc -w <<<"${up_us[$tool]}")
   printf '%-15s up -d median %9s ms   down median %9s ms   (%d runs%s)\n' "$tool" "$(ms "${mu[$tool]}")" \
     "$(ms "${md[$tool]}")" "$n" "${fails[$tool]:+, ${fails[$tool]} failed}"
+  # shellcheck disable=SC2086
+  printf '  each run, ms: up -d %s; down %s\n' "$(for u in ${up_us[$tool]}; do printf '%.0f ' "$(ms "$u")"; done)" \
+    "$(for d in ${down_us[$tool]}; do printf '%.0f ' "$(ms "$d")"; done)"
   [[ -n ${reason[$tool]:-} ]] && echo "  $tool stopped: ${reason[$tool]}"
 done
 if [[ -n ${mu[podman-compose]:-} ]] && ((pc_sleep > 0)); then
@@ -294,8 +307,10 @@ if [[ -n ${mu[boxcompose]:-} ]]; then
   fi
 fi
 for s in "${slow_down[@]}"; do echo "flag: $s (waited out a stop timeout?)"; done
-if ((${#leaks[@]})); then
-  echo "boxcompose down left behind: $(IFS=';'; echo "${leaks[*]}") (removed by this script's cleanup)"
+if [[ -n ${!leaks[*]} ]]; then  # (${#leaks[@]} of an empty array trips set -u)
+  for k in "${!leaks[@]}"; do
+    echo "boxcompose down left behind: $k, after ${#leaks[$k]} of $runs runs (removed by this script)"
+  done
 else
   echo "boxcompose down left nothing behind (state, links, cgroups, mounts)"
 fi

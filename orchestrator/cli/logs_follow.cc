@@ -49,7 +49,8 @@ void LogPrinter::print_existing(std::optional<size_t> tail) {
       all.emplace_back(&s.label, std::move(e));
   std::stable_sort(all.begin(), all.end(),
                    [](const auto& a, const auto& b) { return a.second.time < b.second.time; });
-  for (const auto& [label, e] : all) print(*label, e);
+  for (const auto& [label, e] : all)
+    print(*label, e);
   std::fflush(stdout);
 }
 
@@ -78,7 +79,8 @@ bool LogPrinter::follow(int stop_fd) {
     int n = ::poll(fds.data(), fds.size(), running ? 1000 : 100);
     if (n < 0 && errno != EINTR) break;
     for (auto& s : sources_)
-      for (const auto& e : s.reader->read_new()) print(s.label, e);
+      for (const auto& e : s.reader->read_new())
+        print(s.label, e);
     std::fflush(stdout);
     if (fds[0].revents & POLLIN) {
       interrupted = true;

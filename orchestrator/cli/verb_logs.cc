@@ -33,8 +33,8 @@ void run_logs(const GlobalOptions& global, const LogsOptions& opts) {
   std::vector<engine::ContainerStatus> containers = engine::status(paths, ref.name);
   std::vector<engine::ContainerStatus> chosen;
   for (auto& c : containers)
-    if (opts.services.empty() || std::count(opts.services.begin(), opts.services.end(),
-                                            c.record.service))
+    if (opts.services.empty() ||
+        std::count(opts.services.begin(), opts.services.end(), c.record.service))
       chosen.push_back(std::move(c));
   std::optional<size_t> tail;
   if (opts.tail != "all") {

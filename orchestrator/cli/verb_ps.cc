@@ -44,7 +44,8 @@ engine::PsRow row_of(const std::string& project, const engine::ContainerStatus& 
   row.exit_code = c.exit_code;
   row.started = time_of(c.started_at);
   row.finished = time_of(c.finished_at);
-  for (const auto& e : c.record.endpoints) row.networks.push_back(project + "_" + e.network);
+  for (const auto& e : c.record.endpoints)
+    row.networks.push_back(project + "_" + e.network);
   row.labels = {{"com.docker.compose.project", project},
                 {"com.docker.compose.service", c.record.service},
                 {"com.docker.compose.container-number", std::to_string(c.record.number)}};
@@ -85,18 +86,21 @@ void run_ls(const LsFlags& flags) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& name : engine::list_projects(paths)) {
     std::map<std::string, int> counts;
-    for (const auto& c : engine::status(paths, name)) ++counts[c.state];
+    for (const auto& c : engine::status(paths, name))
+      ++counts[c.state];
     if (!flags.all && counts["running"] == 0) continue;
     std::string status, files;
     for (const auto& [state, n] : counts)
       status += (status.empty() ? "" : ", ") + state + "(" + std::to_string(n) + ")";
     if (auto st = engine::load_project_state(paths.project_file(name)))
-      for (const auto& f : st->files) files += (files.empty() ? "" : ",") + f;
+      for (const auto& f : st->files)
+        files += (files.empty() ? "" : ",") + f;
     rows.push_back({name, status, files});
     list.push_back({{"Name", name}, {"Status", status}, {"ConfigFiles", files}});
   }
   if (flags.quiet) {
-    for (size_t i = 1; i < rows.size(); ++i) std::cout << rows[i][0] << '\n';
+    for (size_t i = 1; i < rows.size(); ++i)
+      std::cout << rows[i][0] << '\n';
   } else if (flags.format == "json") {
     std::cout << list.dump() << '\n';
   } else {

@@ -80,7 +80,8 @@ void add_up_verb(CLI::App& app, const GlobalOptions& global) {
   auto flags = std::make_shared<UpFlags>();
   CLI::App* verb = app.add_subcommand("up", "Create and start containers");
   verb->add_flag("-d,--detach", flags->detach, "Detached mode: run containers in the background");
-  verb->add_flag("--no-start", flags->engine.no_start, "Don't start the services after creating them");
+  verb->add_flag("--no-start", flags->engine.no_start,
+                 "Don't start the services after creating them");
   verb->add_flag("--no-color", flags->no_color, "Produce monochrome output");
   verb->add_flag("--no-log-prefix", flags->no_prefix, "Don't print prefix in logs");
   verb->add_flag("--timestamps", flags->timestamps, "Show timestamps");

@@ -7,9 +7,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <set>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "boximg/fs.h"
 #include "boximg/image_config.h"
@@ -288,7 +288,8 @@ void wait_exits(std::vector<UniqueFd>& fds, std::chrono::steady_clock::time_poin
 // non-empty cgroup, which is the check.
 void remove_empty_parents(const boxrt::CgroupPaths& cgroups) {
   std::set<std::string> dirs;
-  for (const auto& [controller, dir] : cgroups.dirs) dirs.insert(dir);
+  for (const auto& [controller, dir] : cgroups.dirs)
+    dirs.insert(dir);
   for (const auto& dir : dirs) {
     fs::path project = fs::path(dir).parent_path();
     if (project.parent_path().filename() != "boxcompose") continue;
@@ -315,7 +316,8 @@ void create_container(Context& ctx, const CreateRequest& req) {
     throw Error("service " + req.service->name + ": " + e.what());
   }
   ctx.save();
-  ctx.report().event(progress_event(ResourceKind::Container, c.name, req.start ? "Started" : "Created", true));
+  ctx.report().event(
+      progress_event(ResourceKind::Container, c.name, req.start ? "Started" : "Created", true));
 }
 
 void restart_container(Context& ctx, const std::string& name) {

@@ -27,7 +27,9 @@ class Context {
   // The supervisor this process runs under (a worker's); started if need be.
   SupervisorClient& supervisor();
   // True when the project has state on disk or in memory worth keeping.
-  bool has_state() const { return had_state_ || !state_.containers.empty() || !state_.networks.empty(); }
+  bool has_state() const {
+    return had_state_ || !state_.containers.empty() || !state_.networks.empty();
+  }
 
   // Writes the state now (after every step that made or removed something).
   void save();

@@ -31,7 +31,7 @@ struct UpOptions {
 };
 
 struct StopOptions {
-  std::vector<std::string> services;        // empty: every service
+  std::vector<std::string> services;            // empty: every service
   std::optional<std::chrono::seconds> timeout;  // overrides each service's grace period
 };
 

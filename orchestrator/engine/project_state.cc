@@ -130,13 +130,13 @@ ProjectState project_state_from_json(const json& j) {
   s.files = j.value("files", std::vector<std::string>{});
   if (j.contains("networks"))
     for (const auto& [k, n] : j.at("networks").items())
-    s.networks[k] = network_from(n);
+      s.networks[k] = network_from(n);
   if (j.contains("volumes"))
     for (const auto& [k, v] : j.at("volumes").items())
-    s.volumes[k] = volume_from(v);
+      s.volumes[k] = volume_from(v);
   if (j.contains("containers"))
     for (const auto& [k, c] : j.at("containers").items())
-    s.containers[k] = container_from(c);
+      s.containers[k] = container_from(c);
   return s;
 }
 
@@ -158,7 +158,7 @@ void save_project_state(const std::filesystem::path& file, const ProjectState& s
 FileLock::FileLock(const std::filesystem::path& file)
     : fd_(::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
   if (!fd_) throw Error::sys("open", file.string(), errno);
-  struct flock lock{};
+  struct flock lock {};
   lock.l_type = F_WRLCK;
   lock.l_whence = SEEK_SET;
   while (::fcntl(fd_.get(), F_SETLKW, &lock) != 0)

@@ -65,8 +65,8 @@ struct ProjectState {
   std::string name;
   std::string working_dir;
   std::vector<std::string> files;
-  std::map<std::string, NetworkRecord> networks;  // by compose key
-  std::map<std::string, VolumeUse> volumes;       // named volumes, by real name
+  std::map<std::string, NetworkRecord> networks;      // by compose key
+  std::map<std::string, VolumeUse> volumes;           // named volumes, by real name
   std::map<std::string, ContainerRecord> containers;  // by name
 
   std::vector<const ContainerRecord*> containers_of(const std::string& service) const;

@@ -66,7 +66,8 @@ void handle_orphans(Context& ctx, const compose::Project& project, bool remove) 
   if (orphans.empty()) return;
   if (!remove) {
     std::string list;
-    for (const auto& o : orphans) list += (list.empty() ? "" : " ") + o;
+    for (const auto& o : orphans)
+      list += (list.empty() ? "" : " ") + o;
     ctx.report().warning("Found orphan containers ([" + list + "]) for this project. If you " +
                          "removed or renamed this service in your compose file, you can run " +
                          "this command with the --remove-orphans flag to clean it up.");
@@ -84,7 +85,8 @@ void ensure_networks(Context& ctx, const compose::Project& project,
                      const std::vector<std::string>& services) {
   std::set<std::string> keys;
   for (const auto& name : services)
-    for (const auto& key : service_networks(*project.find_service(name))) keys.insert(key);
+    for (const auto& key : service_networks(*project.find_service(name)))
+      keys.insert(key);
   for (const auto& key : keys) {
     auto it = project.networks.find(key);
     if (it == project.networks.end()) throw Error("network " + key + " is not declared");
@@ -92,14 +94,15 @@ void ensure_networks(Context& ctx, const compose::Project& project,
     if (!known) {
       ctx.report().event(progress_event(ResourceKind::Network, it->second.name, "Creating", false));
       // Recorded first: if we die while it is made, `down` knows its bridge to remove.
-      NetworkRecord placeholder{key, it->second.name, "", "", "", it->second.internal,
-                                it->second.external};
+      NetworkRecord placeholder{
+          key, it->second.name, "", "", "", it->second.internal, it->second.external};
       ctx.state().networks[key] = placeholder;
       ctx.save();
     }
     ctx.state().networks[key] = ensure_network(ctx.paths(), ctx.host(), project, it->second);
     ctx.save();
-    if (!known) ctx.report().event(progress_event(ResourceKind::Network, it->second.name, "Created", true));
+    if (!known)
+      ctx.report().event(progress_event(ResourceKind::Network, it->second.name, "Created", true));
   }
 }
 
@@ -131,8 +134,8 @@ struct ServiceStep {
 void converge(Context& ctx, const ServiceStep& step, int number) {
   std::string name = container_name(step.project, step.service, number);
   std::string hash = config_hash(step.service, step.image.id);
-  CreateRequest req{&step.project, &step.service, &step.image, name, number, hash,
-                    !step.opts.no_start};
+  CreateRequest req{&step.project, &step.service, &step.image,        name,
+                    number,        hash,          !step.opts.no_start};
   auto it = ctx.state().containers.find(name);
   if (it == ctx.state().containers.end()) return create_container(ctx, req);
   bool changed = it->second.config_hash != hash;
@@ -189,7 +192,8 @@ void up(const Paths& paths, const compose::Project& project, const UpOptions& op
       const compose::Service& service = *project.find_service(name);
       ServiceStep step{project, service, images.at(name), opts};
       scale_down(ctx, service);
-      for (int n = 1; n <= service.replicas(); ++n) converge(ctx, step, n);
+      for (int n = 1; n <= service.replicas(); ++n)
+        converge(ctx, step, n);
     }
   write_hosts_files(ctx, project);
   ctx.save();

@@ -28,7 +28,8 @@ using nlohmann::json;
 sigset_t handled_signals() {
   sigset_t set;
   sigemptyset(&set);
-  for (int sig : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&set, sig);
+  for (int sig : {SIGCHLD, SIGTERM, SIGINT, SIGHUP})
+    sigaddset(&set, sig);
   return set;
 }
 
@@ -63,7 +64,8 @@ int decode_status(int status) {
 
 std::vector<char*> c_strings(std::vector<std::string>& v) {
   std::vector<char*> out;
-  for (auto& s : v) out.push_back(s.data());
+  for (auto& s : v)
+    out.push_back(s.data());
   out.push_back(nullptr);
   return out;
 }
@@ -105,7 +107,8 @@ void Supervisor::listen() {
   if (!listen_) throw Error::sys("socket", path.string(), errno);
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
-  if (path.native().size() >= sizeof addr.sun_path) throw Error("socket path too long: " + path.string());
+  if (path.native().size() >= sizeof addr.sun_path)
+    throw Error("socket path too long: " + path.string());
   std::strcpy(addr.sun_path, path.c_str());
   ::unlink(path.c_str());  // a socket left by a supervisor that was killed
   if (::bind(listen_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
@@ -300,11 +303,12 @@ void Supervisor::record_exit(pid_t pid, int code) {
   std::vector<int> fds;
   for (auto& [fd, s] : streams_)
     if (s.owner == pid) fds.push_back(fd);
-  for (int fd : fds) on_stream(fd);
+  for (int fd : fds)
+    on_stream(fd);
   try {
-    write_atomic(it->second.exit_file,
-                 json{{"exit_code", code}, {"finished_at", rfc3339_now()}, {"pid", pid}}.dump() +
-                     "\n");
+    write_atomic(
+        it->second.exit_file,
+        json{{"exit_code", code}, {"finished_at", rfc3339_now()}, {"pid", pid}}.dump() + "\n");
   } catch (const std::exception& e) {
     dprintf(2, "boxcompose-supervisor: %s: %s\n", it->second.name.c_str(), e.what());
   }

@@ -62,8 +62,8 @@ class Supervisor {
 
   std::filesystem::path dir_;
   boxrt::UniqueFd epoll_, signals_, listen_;
-  std::map<int, Client> clients_;    // by socket fd
-  std::map<int, Stream> streams_;    // by pipe fd
+  std::map<int, Client> clients_;     // by socket fd
+  std::map<int, Stream> streams_;     // by pipe fd
   std::map<pid_t, Watched> watched_;  // by container init pid
   bool stop_ = false;
 };
