@@ -123,6 +123,24 @@ void note_volumes(Context& ctx, const compose::Project& project,
   ctx.save();
 }
 
+// What the file asks for that `up` does not do yet: said, not silently skipped.
+void warn_unsupported(Reporter& report, const compose::Project& project,
+                      const std::vector<std::string>& services) {
+  for (const auto& name : services) {
+    const compose::Service& s = *project.find_service(name);
+    if (!s.ports.empty())
+      report.warning("service " + name + ": ports are not published yet; reach the service " +
+                     "at its address on the project's network");
+    for (const auto& [dep, d] : s.depends_on)
+      if (d.condition != compose::DependencyCondition::Started)
+        report.warning("service " + name + ": depends_on " + dep + " condition " +
+                       std::string(compose::to_string(d.condition)) +
+                       " is waited for as service_started (no healthchecks yet)");
+    if (!s.restart.empty() && s.restart != "no")
+      report.warning("service " + name + ": restart: " + s.restart + " is not applied yet");
+  }
+}
+
 struct ServiceStep {
   const compose::Project& project;
   const compose::Service& service;
@@ -179,6 +197,7 @@ void up(const Paths& paths, const compose::Project& project, const UpOptions& op
   std::vector<std::string> selected = selected_services(project, graph, opts);
   std::map<std::string, image::ResolvedImage> images = resolve_images(paths, project, selected);
 
+  warn_unsupported(report, project, selected);
   Context ctx(paths, project.name, report);
   ctx.state().working_dir = project.working_dir;
   ctx.state().files = project.files;
