@@ -21,7 +21,8 @@
 #   directories; it installs docker.io and docker-compose if missing);
 # - podman 4.3 + podman-compose 1.0.3 (installed with apt-get if missing) use a containers.conf
 #   and storage.conf under the temp dir (runc, cgroupfs, netavark with its network configs
-#   there, file locks, the ulimits ../shared/peers/README.md gives).
+#   there, file locks, the ulimits ../shared/peers/README.md gives); netavark still keeps its
+#   state in /run/containers/networks, removed at the end unless /run/containers was there.
 # Each timed command runs inside its namespace between two `date +%s%N`, so the namespace
 # wrappers (nsenter, dockerd-netns exec) are not part of any figure.
 #
@@ -57,6 +58,8 @@ log=$work/log
 had_libpod_cgroup=0
 compgen -G '/sys/fs/cgroup/*/libpod_parent' >/dev/null && had_libpod_cgroup=1
 netns_mounted=0
+had_run_containers=0  # netavark keeps its IPAM db and aardvark-dns configs there, always
+[[ -e /run/containers ]] && had_run_containers=1
 grep -q ' /run/netns ' /proc/mounts && netns_mounted=1
 
 declare -A use reason  # use[tool]=1 while the tool runs here; reason[tool] says why not
@@ -104,6 +107,7 @@ cleanup() {
   if [[ -n ${podman_started:-} ]]; then
     in_ns podman-compose podman rm -a -f -t 0 >>"$log" 2>&1
     in_ns podman-compose podman system reset -f >>"$log" 2>&1
+    ((had_run_containers)) || rm -rf /run/containers
     if ((!had_libpod_cgroup)); then
       for c in /sys/fs/cgroup/*/libpod_parent; do
         [[ -d $c ]] && find "$c" -depth -type d -exec rmdir {} \; 2>/dev/null
@@ -230,6 +234,7 @@ cycle() {
     tail -n 5 "$log" >&2
     cmd_of "$tool"
     in_ns "$tool" "${cmd[@]}" down >>"$log" 2>&1 || true
+    sleep 5  # long enough for a relink of the binary to finish
   done
   fails[$tool]=$((${fails[$tool]:-0} + 1))
   if ((fails[$tool] >= 3)); then use[$tool]=; reason[$tool]="failed 3 runs, see the log"; fi

@@ -43,7 +43,10 @@ int main(int argc, char** argv) {
   setup_logging();
   // Runs once every option is parsed, wherever it stood, and before any verb runs.
   app.parse_complete_callback([&global] {
-    if (global.verbose) spdlog::set_level(spdlog::level::debug);
+    if (global.verbose) {
+      spdlog::set_level(spdlog::level::debug);
+      spdlog::set_pattern("%H:%M:%S.%f %^%l%$: %v");
+    }
   });
 
   try {

@@ -3,12 +3,16 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 
 #include "boximg/fs.h"
@@ -179,7 +183,9 @@ void launch(Context& ctx, ContainerRecord& c, const boxrt::ContainerSpec& spec, 
   fs::path run_dir = ctx.paths().container_run_dir(ctx.state().name, c.name);
   fs::create_directories(run_dir);
   fs::remove(run_dir / "exit.json");
+  spdlog::debug("{}: creating", c.name);
   boxrt::ContainerState st = ctx.runtime().create(c.name, spec, opts);
+  spdlog::debug("{}: created, pid {}", c.name, st.pid);
   out.write.reset();
   err.write.reset();
   try {
@@ -191,7 +197,9 @@ void launch(Context& ctx, ContainerRecord& c, const boxrt::ContainerSpec& spec, 
                               {"log", ctx.paths().container_log(c.name).string()},
                               {"exit_file", (run_dir / "exit.json").string()}},
                              {out.read.get(), err.read.get()});
+    spdlog::debug("{}: attached and watched", c.name);
     if (start) ctx.runtime().start(c.name);
+    spdlog::debug("{}: started", c.name);
   } catch (...) {
     ctx.runtime().remove(c.name, true);
     throw;
@@ -224,6 +232,7 @@ void build_and_launch(Context& ctx, const CreateRequest& req, ContainerRecord& c
   RootfsLayout rootfs =
       mount_rootfs(ctx.paths().container_dir(c.name), req.image->layer_dirs, false);
   c.rootfs_mounted = true;
+  spdlog::debug("{}: root mounted", c.name);
   StorageInputs storage;
   storage.root = ctx.paths().root;
   storage.project = req.project;
@@ -248,6 +257,7 @@ void build_and_launch(Context& ctx, const CreateRequest& req, ContainerRecord& c
   in.namespaces = namespaces_for(ctx, service);
   in.cgroups_path = "boxcompose/" + req.project->name + "/" + c.name;
   in.init_binary = init_binary();
+  spdlog::debug("{}: storage ready", c.name);
   ContainerPlan plan = build_container_plan(in);
   for (const auto& w : plan.warnings)
     ctx.report().warning("service " + service.name + ": " + w);
@@ -299,25 +309,198 @@ void remove_empty_parents(const boxrt::CgroupPaths& cgroups) {
 
 }  // namespace
 
-void create_container(Context& ctx, const CreateRequest& req) {
+namespace {
+
+// The record of a new container with its addresses, saved before anything is made.
+ContainerRecord& begin_create(Context& ctx, const CreateRequest& req) {
   ContainerRecord& c = ctx.state().containers[req.name] = new_record(req);
   ctx.report().event(progress_event(ResourceKind::Container, c.name, "Creating", false));
-  try {
-    c.endpoints = allocate_endpoints(ctx.paths(), *req.service, c.name, ctx.state().networks);
-    ctx.save();
-    build_and_launch(ctx, req, c);
-  } catch (const std::exception& e) {
-    ctx.report().event(progress_event(ResourceKind::Container, req.name, "Error", true, e.what()));
-    try {
-      remove_container(ctx, req.name, false);
-    } catch (const std::exception& cleanup) {
-      ctx.report().warning("removing " + req.name + " after a failed create: " + cleanup.what());
-    }
-    throw Error("service " + req.service->name + ": " + e.what());
-  }
+  c.endpoints = allocate_endpoints(ctx.paths(), *req.service, c.name, ctx.state().networks);
+  ctx.save();
+  return c;
+}
+
+void finish_create(Context& ctx, const CreateRequest& req) {
   ctx.save();
   ctx.report().event(
-      progress_event(ResourceKind::Container, c.name, req.start ? "Started" : "Created", true));
+      progress_event(ResourceKind::Container, req.name, req.start ? "Started" : "Created", true));
+}
+
+// Undoes what a failed create made, and says why it failed.
+[[noreturn]] void fail_create(Context& ctx, const CreateRequest& req, const std::string& why) {
+  ctx.report().event(progress_event(ResourceKind::Container, req.name, "Error", true, why));
+  try {
+    remove_container(ctx, req.name, false);
+  } catch (const std::exception& cleanup) {
+    ctx.report().warning("removing " + req.name + " after a failed create: " + cleanup.what());
+  }
+  throw Error("service " + req.service->name + ": " + why);
+}
+
+// A child's reports, as JSON lines on a pipe to the parent.
+class PipeReporter : public Reporter {
+ public:
+  explicit PipeReporter(int fd) : fd_(fd) {}
+  void event(const ProgressEvent& e) override {
+    send({{"event",
+           {{"kind", static_cast<int>(e.kind)},
+            {"name", e.name},
+            {"text", e.text},
+            {"done", e.done},
+            {"error", e.error}}}});
+  }
+  void warning(const std::string& text) override { send({{"warning", text}}); }
+  void send(const nlohmann::json& message) {
+    std::string line = message.dump() + "\n";
+    (void)!::write(fd_, line.data(), line.size());  // one write: lines never interleave
+  }
+
+ private:
+  int fd_;
+};
+
+// In the forked child: makes the container and reports its record or its failure.
+[[noreturn]] void create_in_child(Context& ctx, const CreateRequest& req, int fd) {
+  PipeReporter pipe(fd);
+  ctx.become_child(pipe);
+  int code = 0;
+  try {
+    ContainerRecord& c = ctx.state().containers.at(req.name);
+    build_and_launch(ctx, req, c);
+    pipe.send({{"record", to_json(c)}});
+  } catch (const std::exception& e) {
+    pipe.send({{"error", e.what()}});
+    code = 1;
+  }
+  _exit(code);
+}
+
+// What one child is doing, seen from the parent.
+struct ChildCreate {
+  const CreateRequest* req;
+  pid_t pid = 0;
+  UniqueFd from;
+  std::string buffer;
+  std::optional<ContainerRecord> record;
+  std::string error = "the process creating it ended without a word";
+};
+
+void handle_child_line(Context& ctx, ChildCreate& child, const std::string& line) {
+  nlohmann::json m = nlohmann::json::parse(line, nullptr, false);
+  if (m.is_discarded()) return;
+  if (m.contains("event")) {
+    const auto& e = m["event"];
+    ctx.report().event(progress_event(static_cast<ResourceKind>(e.value("kind", 2)),
+                                      e.value("name", ""), e.value("text", ""),
+                                      e.value("done", false), e.value("error", "")));
+  } else if (m.contains("warning")) {
+    ctx.report().warning(m["warning"].get<std::string>());
+  } else if (m.contains("record")) {
+    child.record = container_record_from_json(m["record"]);
+  } else if (m.contains("error")) {
+    child.error = m["error"].get<std::string>();
+  }
+}
+
+// Reads every child's lines until each pipe ends.
+void collect_children(Context& ctx, std::vector<ChildCreate>& children) {
+  for (;;) {
+    std::vector<pollfd> fds;
+    for (auto& c : children)
+      if (c.from) fds.push_back({c.from.get(), POLLIN, 0});
+    if (fds.empty()) return;
+    if (::poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR)
+      throw Error::sys("poll", "container creation", errno);
+    for (const auto& p : fds) {
+      if (!p.revents) continue;
+      ChildCreate& child =
+          *std::find_if(children.begin(), children.end(),
+                        [&](const ChildCreate& c) { return c.from.get() == p.fd; });
+      char buf[4096];
+      ssize_t n = ::read(p.fd, buf, sizeof buf);
+      if (n <= 0 && !(n < 0 && errno == EINTR)) {
+        child.from.reset();
+        continue;
+      }
+      child.buffer.append(buf, static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
+      for (std::size_t nl; (nl = child.buffer.find('\n')) != std::string::npos;) {
+        handle_child_line(ctx, child, child.buffer.substr(0, nl));
+        child.buffer.erase(0, nl + 1);
+      }
+    }
+  }
+}
+
+ChildCreate fork_create(Context& ctx, const CreateRequest& req) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw Error::sys("pipe", "container creation", errno);
+  UniqueFd read_end(fds[0]), write_end(fds[1]);
+  std::fflush(nullptr);
+  pid_t pid = ::fork();
+  if (pid < 0) throw Error::sys("fork", req.name, errno);
+  if (pid == 0) {
+    read_end.reset();
+    create_in_child(ctx, req, write_end.get());
+  }
+  ChildCreate child{&req, pid, std::move(read_end), {}, std::nullopt};
+  return child;
+}
+
+void create_batch(Context& ctx, const std::vector<const CreateRequest*>& batch) {
+  std::vector<ChildCreate> children;
+  for (const CreateRequest* req : batch)
+    children.push_back(fork_create(ctx, *req));
+  collect_children(ctx, children);
+  for (auto& child : children) {
+    int status;
+    while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  std::string first_error;
+  for (auto& child : children) {
+    if (child.record) {
+      ctx.state().containers[child.req->name] = *child.record;
+      finish_create(ctx, *child.req);
+    }
+  }
+  for (auto& child : children)
+    if (!child.record) {
+      try {
+        fail_create(ctx, *child.req, child.error);
+      } catch (const std::exception& e) {
+        if (first_error.empty()) first_error = e.what();
+      }
+    }
+  if (!first_error.empty()) throw Error(first_error);
+}
+
+}  // namespace
+
+void create_container(Context& ctx, const CreateRequest& req) {
+  ContainerRecord& c = begin_create(ctx, req);
+  try {
+    build_and_launch(ctx, req, c);
+  } catch (const std::exception& e) {
+    fail_create(ctx, req, e.what());
+  }
+  finish_create(ctx, req);
+}
+
+void create_containers(Context& ctx, const std::vector<CreateRequest>& reqs, int parallel) {
+  if (reqs.size() == 1 || parallel == 1) {
+    for (const auto& req : reqs)
+      create_container(ctx, req);
+    return;
+  }
+  for (const auto& req : reqs)
+    begin_create(ctx, req);
+  std::size_t width = parallel > 0 ? static_cast<std::size_t>(parallel) : reqs.size();
+  for (std::size_t i = 0; i < reqs.size(); i += width) {
+    std::vector<const CreateRequest*> batch;
+    for (std::size_t j = i; j < std::min(reqs.size(), i + width); ++j)
+      batch.push_back(&reqs[j]);
+    create_batch(ctx, batch);
+  }
 }
 
 void restart_container(Context& ctx, const std::string& name) {

@@ -28,6 +28,11 @@ struct CreateRequest {
 // container, veths) and starts it unless !start. On failure, removes what it made of this
 // container and throws.
 void create_container(Context& ctx, const CreateRequest& req);
+// The same for several containers at once (independent ones: a level of the graph), each
+// made in a forked child, at most `parallel` at a time (-1: all). The children share
+// nothing but the kernel; this process keeps the state and shows their progress. Every
+// container that could be made is kept; then the first failure is thrown.
+void create_containers(Context& ctx, const std::vector<CreateRequest>& reqs, int parallel);
 
 // Creates the runtime container again from the spec it was first created with (a stopped
 // container's processes are gone; its root, volumes and addresses are kept) and starts it.

@@ -19,8 +19,8 @@ Context::Context(const Paths& paths, const std::string& project, Reporter& repor
       state_(load(paths, project, had_state_)),
       runtime_((std::filesystem::create_directories(paths.runtime_root()),
                 paths.runtime_root().string())),
-      report_(report) {
-  runtime_.set_warning_handler([this](const std::string& m) { report_.warning(m); });
+      report_(&report) {
+  runtime_.set_warning_handler([this](const std::string& m) { report_->warning(m); });
 }
 
 ProjectState Context::load(const Paths& paths, const std::string& project, bool& had) {
@@ -42,7 +42,16 @@ SupervisorClient& Context::supervisor() {
   return *supervisor_;
 }
 
+void Context::become_child(Reporter& report) {
+  report_ = &report;
+  child_ = true;
+  host_.reset();
+  // The parent's connection stays the parent's: closing ours leaves it open there.
+  supervisor_.reset();
+}
+
 void Context::save() {
+  if (child_) return;
   save_project_state(paths_.project_file(project_), state_);
 }
 

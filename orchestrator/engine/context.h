@@ -22,7 +22,7 @@ class Context {
   const Paths& paths() const { return paths_; }
   ProjectState& state() { return state_; }
   boxrt::Runtime& runtime() { return runtime_; }
-  Reporter& report() { return report_; }
+  Reporter& report() { return *report_; }
   net::Socket& host();
   // The supervisor this process runs under (a worker's); started if need be.
   SupervisorClient& supervisor();
@@ -31,8 +31,12 @@ class Context {
     return had_state_ || !state_.containers.empty() || !state_.networks.empty();
   }
 
-  // Writes the state now (after every step that made or removed something).
+  // Writes the state now (after every step that made or removed something). Not in a
+  // child: the parent owns the state and takes the child's results.
   void save();
+  // In a forked child that creates one container: reports go to `report`, nothing is
+  // saved, and the netlink socket and supervisor connection are the child's own.
+  void become_child(Reporter& report);
   // Removes the project's state directory (after `down`, once the supervisor is gone).
   void forget();
 
@@ -45,7 +49,8 @@ class Context {
   bool had_state_ = false;
   ProjectState state_;
   boxrt::Runtime runtime_;
-  Reporter& report_;
+  Reporter* report_;
+  bool child_ = false;
   std::optional<net::Socket> host_;
   std::optional<SupervisorClient> supervisor_;
 };

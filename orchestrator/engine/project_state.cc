@@ -99,6 +99,14 @@ ContainerRecord container_from(const json& j) {
 
 }  // namespace
 
+json to_json(const ContainerRecord& record) {
+  return container_json(record);
+}
+
+ContainerRecord container_record_from_json(const json& j) {
+  return container_from(j);
+}
+
 std::vector<const ContainerRecord*> ProjectState::containers_of(const std::string& service) const {
   std::vector<const ContainerRecord*> out;
   for (const auto& [name, c] : containers)

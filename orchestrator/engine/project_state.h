@@ -73,6 +73,8 @@ struct ProjectState {
 };
 
 nlohmann::json to_json(const ProjectState& state);
+nlohmann::json to_json(const ContainerRecord& record);
+ContainerRecord container_record_from_json(const nlohmann::json& j);
 ProjectState project_state_from_json(const nlohmann::json& j);
 
 // Loads <file>; nullopt when there is none (the project was never up, or is down).

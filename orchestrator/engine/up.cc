@@ -148,14 +148,16 @@ struct ServiceStep {
   const UpOptions& opts;
 };
 
-// One replica: keep, start, recreate or create it.
-void converge(Context& ctx, const ServiceStep& step, int number) {
+// One replica: keep, start or recreate it; a new one is added to `to_create` (made with
+// the rest of its level, in parallel).
+void converge(Context& ctx, const ServiceStep& step, int number,
+              std::vector<CreateRequest>& to_create) {
   std::string name = container_name(step.project, step.service, number);
   std::string hash = config_hash(step.service, step.image.id);
   CreateRequest req{&step.project, &step.service, &step.image,        name,
                     number,        hash,          !step.opts.no_start};
   auto it = ctx.state().containers.find(name);
-  if (it == ctx.state().containers.end()) return create_container(ctx, req);
+  if (it == ctx.state().containers.end()) return to_create.push_back(req);
   bool changed = it->second.config_hash != hash;
   if (step.opts.force_recreate || (changed && !step.opts.no_recreate)) {
     ctx.report().event(progress_event(ResourceKind::Container, name, "Recreate", false));
@@ -205,15 +207,18 @@ void up(const Paths& paths, const compose::Project& project, const UpOptions& op
   ensure_networks(ctx, project, selected);
   note_volumes(ctx, project, selected);
   std::set<std::string> wanted(selected.begin(), selected.end());
-  for (const auto& level : levels)
+  for (const auto& level : levels) {
+    std::vector<CreateRequest> to_create;
     for (const auto& name : level) {
       if (!wanted.count(name)) continue;
       const compose::Service& service = *project.find_service(name);
       ServiceStep step{project, service, images.at(name), opts};
       scale_down(ctx, service);
       for (int n = 1; n <= service.replicas(); ++n)
-        converge(ctx, step, n);
+        converge(ctx, step, n, to_create);
     }
+    create_containers(ctx, to_create, opts.parallel);
+  }
   write_hosts_files(ctx, project);
   ctx.save();
 }
