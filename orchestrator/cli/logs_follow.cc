@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "boxrt/fd.h"
+#include "engine/interrupts.h"
 
 namespace cli {
 namespace {
@@ -55,18 +56,13 @@ void LogPrinter::print_existing(std::optional<size_t> tail) {
 }
 
 bool LogPrinter::follow(int stop_fd) {
-  sigset_t set, old;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  ::sigprocmask(SIG_BLOCK, &set, &old);
-  UniqueFd signals(::signalfd(-1, &set, SFD_CLOEXEC));
+  engine::InterruptSignals signals;
   std::vector<UniqueFd> exits;  // pidfds of running containers
   for (const auto& s : sources_)
     if (s.pid > 0) exits.emplace_back(static_cast<int>(::syscall(SYS_pidfd_open, s.pid, 0)));
   bool interrupted = false;
   for (;;) {
-    std::vector<pollfd> fds{{signals.get(), POLLIN, 0}};
+    std::vector<pollfd> fds{{signals.fd(), POLLIN, 0}};
     if (stop_fd >= 0) fds.push_back({stop_fd, POLLIN, 0});
     for (auto& s : sources_)
       if (int w = s.reader->watch_fd(); w >= 0) fds.push_back({w, POLLIN, 0});
@@ -82,7 +78,7 @@ bool LogPrinter::follow(int stop_fd) {
       for (const auto& e : s.reader->read_new())
         print(s.label, e);
     std::fflush(stdout);
-    if (fds[0].revents & POLLIN) {
+    if ((fds[0].revents & POLLIN) && signals.take()) {  // taken, so it is not delivered later
       interrupted = true;
       break;
     }
@@ -93,7 +89,6 @@ bool LogPrinter::follow(int stop_fd) {
           if (e.get() == fds[i].fd) e.reset();
     if (!running) break;
   }
-  ::sigprocmask(SIG_SETMASK, &old, nullptr);
   return interrupted;
 }
 

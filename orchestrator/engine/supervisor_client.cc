@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "engine/error.h"
+#include "engine/interrupts.h"
 #include "engine/project_state.h"
 
 extern char** environ;
@@ -145,34 +146,25 @@ json SupervisorClient::request(const json& body, const std::vector<int>& fds) {
 }
 
 int SupervisorClient::run_worker(const std::vector<std::string>& argv) {
-  sigset_t set, old;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  ::sigprocmask(SIG_BLOCK, &set, &old);
-  UniqueFd signals(::signalfd(-1, &set, SFD_CLOEXEC));
+  InterruptSignals signals;
   std::string cwd = std::filesystem::current_path().string();
   request({{"op", "spawn"}, {"argv", argv}, {"env", worker_environment()}, {"cwd", cwd}},
           {0, 1, 2});
   int code = -1;
   while (code < 0) {
-    pollfd fds[2] = {{sock_.get(), POLLIN, 0}, {signals.get(), POLLIN, 0}};
+    pollfd fds[2] = {{sock_.get(), POLLIN, 0}, {signals.fd(), POLLIN, 0}};
     if (::poll(fds, 2, -1) < 0) {
       if (errno == EINTR) continue;
       throw Error::sys("poll", "supervisor", errno);
     }
-    if (fds[1].revents & POLLIN) {
-      signalfd_siginfo info;
-      if (::read(signals.get(), &info, sizeof info) == sizeof info)
-        send_message(sock_.get(), {{"op", "signal"}, {"sig", info.ssi_signo}});
-    }
+    if (fds[1].revents & POLLIN)
+      if (int sig = signals.take()) send_message(sock_.get(), {{"op", "signal"}, {"sig", sig}});
     if (fds[0].revents & (POLLIN | POLLHUP)) {
       std::optional<Message> msg = receive_message(sock_.get());
       if (!msg) throw Error("the project's supervisor went away while a command ran");
       if (msg->body.value("op", "") == "exited") code = msg->body.value("code", 1);
     }
   }
-  ::sigprocmask(SIG_SETMASK, &old, nullptr);
   return code;
 }
 

@@ -217,6 +217,27 @@ check "pids limit refuses forks" eventually sh -c "'$bc' -f '$limits/compose.yam
 check "limits down" quiet "$bc" -f "$limits/compose.yaml" down -t 0
 check "nothing leaked after limits" no_leaks limits
 
+# --- attached up: output streams, SIGTERM stops the containers and exits 0
+fg="$work/fg"
+mkdir -p "$fg"
+cat >"$fg/compose.yaml" <<'YAML'
+name: fg
+services:
+  talker:
+    image: bb:test
+    command: sh -c 'echo talking; exec sleep 1000'
+    init: true
+YAML
+"$bc" -f "$fg/compose.yaml" up --no-color >"$work/fg.out" 2>&1 &
+fg_pid=$!
+check "attached up streams output" eventually grep -q "talker-1  | talking" "$work/fg.out"
+kill -TERM "$fg_pid"
+wait "$fg_pid"
+check "attached up exits 0 on SIGTERM" test $? = 0
+check "attached up stopped the containers" eventually sh -c "'$bc' -f '$fg/compose.yaml' ps -a | grep -q 'Exited (143)'"
+check "attached project down" quiet "$bc" -f "$fg/compose.yaml" down
+check "nothing leaked after attached up" no_leaks fg
+
 # --- an unknown image fails before anything is made
 cat >"$work/missing.yaml" <<'YAML'
 name: missing

@@ -1,0 +1,27 @@
+// SIGINT and SIGTERM as a readable fd, for a poll loop that must notice Ctrl-C (or a
+// `kill`) without a signal handler: blocked while the object lives, restored after.
+#pragma once
+
+#include <signal.h>
+
+#include "boxrt/fd.h"
+
+namespace engine {
+
+class InterruptSignals {
+ public:
+  InterruptSignals();
+  ~InterruptSignals();
+  InterruptSignals(const InterruptSignals&) = delete;
+  InterruptSignals& operator=(const InterruptSignals&) = delete;
+
+  int fd() const { return fd_.get(); }
+  // The signal that arrived (0 if none is pending).
+  int take();
+
+ private:
+  sigset_t old_;
+  boxrt::UniqueFd fd_;
+};
+
+}  // namespace engine
