@@ -172,6 +172,14 @@ std::string init_binary() {
   return (self_executable().parent_path() / "boxcompose-init").string();
 }
 
+// A network namespace of its own and no network (network_mode none): just a loopback,
+// up, as Docker gives it.
+void bring_loopback_up(pid_t pid) {
+  net::Netns ns = net::Netns::open_pid(pid);
+  net::Socket inside = net::Socket::open_in(ns);
+  net::set_link_up(inside, 1, "lo");
+}
+
 // The runtime container with its output going to the supervisor, plugged into its
 // networks, handed to the supervisor; started unless !start.
 void launch(Context& ctx, ContainerRecord& c, const boxrt::ContainerSpec& spec, bool start) {
@@ -190,6 +198,8 @@ void launch(Context& ctx, ContainerRecord& c, const boxrt::ContainerSpec& spec, 
   err.write.reset();
   try {
     attach_endpoints(ctx.host(), st.pid, c.name, c.endpoints, ctx.state().networks);
+    const boxrt::Namespace* netns = spec.find_namespace("network");
+    if (netns && netns->path.empty() && c.endpoints.empty()) bring_loopback_up(st.pid);
     ctx.supervisor().request({{"op", "watch"},
                               {"container", c.name},
                               {"pid", st.pid},
@@ -204,12 +214,6 @@ void launch(Context& ctx, ContainerRecord& c, const boxrt::ContainerSpec& spec, 
     ctx.runtime().remove(c.name, true);
     throw;
   }
-}
-
-void bring_loopback_up(pid_t pid) {
-  net::Netns ns = net::Netns::open_pid(pid);
-  net::Socket inside = net::Socket::open_in(ns);
-  net::set_link_up(inside, 1, "lo");
 }
 
 ContainerRecord new_record(const CreateRequest& req) {
@@ -266,7 +270,6 @@ void build_and_launch(Context& ctx, const CreateRequest& req, ContainerRecord& c
   c.stop_grace_ns = plan.stop_grace.count();
   ctx.save();
   launch(ctx, c, plan.spec, req.start);
-  if (service.network_mode == "none") bring_loopback_up(ctx.runtime().state(c.name).pid);
 }
 
 // A pidfd to wait on, or an invalid one when the process is gone.
@@ -360,7 +363,11 @@ class PipeReporter : public Reporter {
 };
 
 // In the forked child: makes the container and reports its record or its failure.
-[[noreturn]] void create_in_child(Context& ctx, const CreateRequest& req, int fd) {
+[[noreturn]] void create_in_child(Context& ctx, const CreateRequest& req, int fd, pid_t parent) {
+  FileLock creating(ctx.paths().create_lock(ctx.state().name), FileLock::Mode::kShared);
+  // The parent holds the project's lock while it lives, so `down` cannot be waiting for
+  // this lock yet; once the parent is gone, `down` may be, and nothing new may start.
+  if (::getppid() != parent) _exit(1);
   PipeReporter pipe(fd);
   ctx.become_child(pipe);
   int code = 0;
@@ -436,11 +443,12 @@ ChildCreate fork_create(Context& ctx, const CreateRequest& req) {
   if (::pipe2(fds, O_CLOEXEC) != 0) throw Error::sys("pipe", "container creation", errno);
   UniqueFd read_end(fds[0]), write_end(fds[1]);
   std::fflush(nullptr);
+  pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) throw Error::sys("fork", req.name, errno);
   if (pid == 0) {
     read_end.reset();
-    create_in_child(ctx, req, write_end.get());
+    create_in_child(ctx, req, write_end.get(), parent);
   }
   ChildCreate child{&req, pid, std::move(read_end), {}, std::nullopt};
   return child;

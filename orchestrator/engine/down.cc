@@ -92,6 +92,7 @@ void remove_networks(Context& ctx) {
 void down(const Paths& paths, const std::string& project_name, const compose::Project* project,
           const DownOptions& opts, Reporter& report) {
   Context ctx(paths, project_name, report);
+  FileLock creations_done(paths.create_lock(project_name));
   std::vector<std::string> orphans;
   for (const auto& [name, c] : ctx.state().containers)
     if (project && !project->find_service(c.service)) orphans.push_back(name);

@@ -35,6 +35,11 @@ struct Paths {
   std::filesystem::path project_lock(const std::string& project) const {
     return project_dir(project) / "lock";
   }
+  // Held shared by each process that creates a container, exclusive by `down`: a `down`
+  // after its `up` was killed waits for creations still under way, then removes them.
+  std::filesystem::path create_lock(const std::string& project) const {
+    return project_dir(project) / "create.lock";
+  }
   std::filesystem::path supervisor_socket(const std::string& project) const {
     return project_dir(project) / "supervisor.sock";
   }

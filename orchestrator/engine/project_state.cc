@@ -163,11 +163,11 @@ void save_project_state(const std::filesystem::path& file, const ProjectState& s
   image::write_file_atomic(file, to_json(state).dump(1), file.parent_path());
 }
 
-FileLock::FileLock(const std::filesystem::path& file)
+FileLock::FileLock(const std::filesystem::path& file, Mode mode)
     : fd_(::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
   if (!fd_) throw Error::sys("open", file.string(), errno);
   struct flock lock {};
-  lock.l_type = F_WRLCK;
+  lock.l_type = mode == Mode::kShared ? F_RDLCK : F_WRLCK;
   lock.l_whence = SEEK_SET;
   while (::fcntl(fd_.get(), F_SETLKW, &lock) != 0)
     if (errno != EINTR) throw Error::sys("lock", file.string(), errno);

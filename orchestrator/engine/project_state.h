@@ -89,7 +89,8 @@ void save_project_state(const std::filesystem::path& file, const ProjectState& s
 // dies with its process.
 class FileLock {
  public:
-  explicit FileLock(const std::filesystem::path& file);
+  enum class Mode { kExclusive, kShared };
+  explicit FileLock(const std::filesystem::path& file, Mode mode = Mode::kExclusive);
 
  private:
   boxrt::UniqueFd fd_;

@@ -17,15 +17,26 @@
 namespace boxrt {
 namespace {
 
-bool exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
+bool exists(const std::string& path) {
+  return access(path.c_str(), F_OK) == 0;
+}
+
+bool cpuset_filled(const std::string& dir) {
+  return !read_cgroup_file(dir + "/cpuset.cpus").empty() &&
+         !read_cgroup_file(dir + "/cpuset.mems").empty();
+}
 
 // Creates dir and missing ancestors. cpuset children start with empty cpus/mems and
-// accept no task until they are filled, so copy them from the parent.
+// accept no task until they are filled, so copy them from the parent. Containers may be
+// created at once under a common parent: one may find the parent made by another but not
+// yet filled, so a cpuset parent is filled by whoever gets there (the same values).
 void mkdir_p(const std::string& dir, bool cpuset) {
-  if (exists(dir)) return;
+  bool present = exists(dir);
+  if (present && (!cpuset || cpuset_filled(dir))) return;
   std::string parent = dir.substr(0, dir.rfind('/'));
   mkdir_p(parent, cpuset);
-  if (mkdir(dir.c_str(), 0755) < 0 && errno != EEXIST) throw os_error("mkdir cgroup", dir, errno);
+  if (!present && mkdir(dir.c_str(), 0755) < 0 && errno != EEXIST)
+    throw os_error("mkdir cgroup", dir, errno);
   if (!cpuset) return;
   for (const char* f : {"cpuset.cpus", "cpuset.mems"})
     if (read_cgroup_file(dir + "/" + f).empty())
@@ -39,20 +50,24 @@ class CgroupV1 : public Cgroup {
   const CgroupPaths& paths() const override { return paths_; }
 
   void create() override {
-    for (const auto& dir : unique_dirs()) mkdir_p(dir, dir == dir_of("cpuset"));
+    for (const auto& dir : unique_dirs())
+      mkdir_p(dir, dir == dir_of("cpuset"));
   }
 
   void apply(const Resources& r) override {
     if (r.memory) apply_memory(*r.memory);
     if (r.cpu) apply_cpu(*r.cpu);
-    if (r.pids) write("pids", "pids.max", r.pids->limit > 0 ? std::to_string(r.pids->limit) : "max");
+    if (r.pids)
+      write("pids", "pids.max", r.pids->limit > 0 ? std::to_string(r.pids->limit) : "max");
     if (r.block_io && r.block_io->weight) apply_blkio(*r.block_io->weight);
     if (!r.devices.empty()) apply_devices(r.devices);
-    if (!r.unified.empty()) throw Error("linux.resources.unified needs cgroup v2; this host uses v1");
+    if (!r.unified.empty())
+      throw Error("linux.resources.unified needs cgroup v2; this host uses v1");
   }
 
   void attach(pid_t pid) override {
-    for (const auto& dir : unique_dirs()) write_cgroup_file(dir + "/cgroup.procs", std::to_string(pid));
+    for (const auto& dir : unique_dirs())
+      write_cgroup_file(dir + "/cgroup.procs", std::to_string(pid));
   }
 
   std::vector<pid_t> pids() const override {
@@ -106,7 +121,8 @@ class CgroupV1 : public Cgroup {
  private:
   std::set<std::string> unique_dirs() const {
     std::set<std::string> out;
-    for (const auto& [c, d] : paths_.dirs) out.insert(d);
+    for (const auto& [c, d] : paths_.dirs)
+      out.insert(d);
     return out;
   }
   std::string dir_of(const std::string& controller) const {
@@ -115,7 +131,9 @@ class CgroupV1 : public Cgroup {
   }
   std::string file(const std::string& controller, const std::string& name) const {
     std::string dir = dir_of(controller);
-    if (dir.empty()) throw Error("a " + controller + " limit was requested but this host has no " + controller + " cgroup hierarchy");
+    if (dir.empty())
+      throw Error("a " + controller + " limit was requested but this host has no " + controller +
+                  " cgroup hierarchy");
     return dir + "/" + name;
   }
   void write(const std::string& controller, const std::string& name, const std::string& value) {
@@ -148,10 +166,13 @@ class CgroupV1 : public Cgroup {
 
   void apply_memory(const MemoryResources& m) {
     if (m.limit) write("memory", "memory.limit_in_bytes", std::to_string(*m.limit));
-    if (m.reservation) write("memory", "memory.soft_limit_in_bytes", std::to_string(*m.reservation));
+    if (m.reservation)
+      write("memory", "memory.soft_limit_in_bytes", std::to_string(*m.reservation));
     if (m.swap) {
       if (!exists(file("memory", "memory.memsw.limit_in_bytes")))
-        throw Error("a swap limit was requested but this host's memory cgroup has no swap accounting (boot with swapaccount=1)");
+        throw Error(
+            "a swap limit was requested but this host's memory cgroup has no swap accounting (boot "
+            "with swapaccount=1)");
       write("memory", "memory.memsw.limit_in_bytes", std::to_string(*m.swap));
     }
     if (m.swappiness) write("memory", "memory.swappiness", std::to_string(*m.swappiness));
@@ -170,7 +191,9 @@ class CgroupV1 : public Cgroup {
     for (const char* name : {"blkio.weight", "blkio.bfq.weight"}) {
       if (exists(file("blkio", name))) return write("blkio", name, std::to_string(weight));
     }
-    throw Error("a block I/O weight was requested but this host's blkio cgroup has no weight file (no CFQ/BFQ scheduler)");
+    throw Error(
+        "a block I/O weight was requested but this host's blkio cgroup has no weight file (no "
+        "CFQ/BFQ scheduler)");
   }
 
   // The spec's leading all-devices rules (the template's "deny a") go first, then the
@@ -182,8 +205,9 @@ class CgroupV1 : public Cgroup {
     size_t i = 0;
     for (; i < rules.size() && rule_text(rules[i]) == "a"; ++i)
       write_rule(rules[i]);
-    for (const char* rule : {"c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm",
-                             "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm", "c *:* m", "b *:* m"})
+    for (const char* rule :
+         {"c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm",
+          "c 5:2 rwm", "c 136:* rwm", "c *:* m", "b *:* m"})
       write("devices", "devices.allow", rule);
     for (; i < rules.size(); ++i)
       write_rule(rules[i]);
@@ -194,7 +218,9 @@ class CgroupV1 : public Cgroup {
   }
 
   static std::string rule_text(const DeviceRule& r) {
-    auto num = [](const std::optional<int64_t>& v) { return v && *v >= 0 ? std::to_string(*v) : "*"; };
+    auto num = [](const std::optional<int64_t>& v) {
+      return v && *v >= 0 ? std::to_string(*v) : "*";
+    };
     std::string type = r.type.empty() ? "a" : r.type;
     std::string access = r.access.empty() ? "rwm" : r.access;
     if (type == "a") return "a";

@@ -161,7 +161,7 @@ in_container e2e-db-1 sh -c 'echo kept > /data/state.txt'
 check "down exits 0" quiet "$bc" down -t 1
 check "nothing leaked after down" no_leaks e2e
 check "named volume outlives down" test -f "$BOXCOMPOSE_ROOT/volumes/e2e_dbdata/_data/state.txt"
-check "up again" quiet "$bc" up -d
+out=$("$bc" up -d 2>&1); check "up again" test $? = 0 || echo "$out" >&2
 check "volume data back after up" test "$(in_container e2e-db-1 cat /data/state.txt)" = kept
 
 # --- reconcile: change one service, the others stay
@@ -263,7 +263,7 @@ for delay in 0.01 0.05 0.1 0.2 0.4; do
   check "down after SIGKILL of up at ${delay}s" quiet "$bc" down -v -t 0
   check "nothing leaked after SIGKILL at ${delay}s" no_leaks e2e
 done
-check "up for the supervisor kill" quiet "$bc" up -d
+out=$("$bc" up -d 2>&1); check "up for the supervisor kill" test $? = 0 || echo "$out" >&2
 sup=$(cat "$BOXCOMPOSE_STATE/projects/e2e/supervisor.pid")
 kill -9 "$sup"
 check "down after SIGKILL of the supervisor" quiet "$bc" down -v -t 0
