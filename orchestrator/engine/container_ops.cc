@@ -23,6 +23,7 @@
 #include "boxnet/resolv.h"
 #include "boxrt/oci_config.h"
 #include "boxrt/state.h"
+#include "engine/container_create.h"
 #include "engine/container_spec.h"
 #include "engine/error.h"
 #include "engine/networks.h"
@@ -229,6 +230,46 @@ ContainerRecord new_record(const CreateRequest& req) {
   return c;
 }
 
+// A pidfd to wait on, or an invalid one when the process is gone.
+UniqueFd pidfd_of(pid_t pid) {
+  return UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+}
+
+// Waits until every pidfd is readable (its process exited) or the deadline passes.
+void wait_exits(std::vector<UniqueFd>& fds, std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    std::vector<pollfd> waiting;
+    for (auto& fd : fds)
+      if (fd) waiting.push_back({fd.get(), POLLIN, 0});
+    if (waiting.empty()) return;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return;
+    int n = ::poll(waiting.data(), waiting.size(), static_cast<int>(left.count()));
+    if (n < 0 && errno != EINTR) throw Error::sys("poll", "container exits", errno);
+    for (const auto& p : waiting)
+      if (p.revents)
+        for (auto& fd : fds)
+          if (fd.get() == p.fd) fd.reset();
+  }
+}
+
+// The runtime removes the container's own cgroup; the project's (boxcompose/<project>)
+// and boxcompose/ above it go once no other container is in them. rmdir refuses a
+// non-empty cgroup, which is the check.
+void remove_empty_parents(const boxrt::CgroupPaths& cgroups) {
+  std::set<std::string> dirs;
+  for (const auto& [controller, dir] : cgroups.dirs)
+    dirs.insert(dir);
+  for (const auto& dir : dirs) {
+    fs::path project = fs::path(dir).parent_path();
+    if (project.parent_path().filename() != "boxcompose") continue;
+    if (::rmdir(project.c_str()) == 0) ::rmdir(project.parent_path().c_str());
+  }
+}
+
+}  // namespace
+
 void build_and_launch(Context& ctx, const CreateRequest& req, ContainerRecord& c) {
   const compose::Service& service = *req.service;
   // Always an upper dir, read_only too: the runtime makes the root read-only once it has
@@ -272,48 +313,6 @@ void build_and_launch(Context& ctx, const CreateRequest& req, ContainerRecord& c
   launch(ctx, c, plan.spec, req.start);
 }
 
-// A pidfd to wait on, or an invalid one when the process is gone.
-UniqueFd pidfd_of(pid_t pid) {
-  return UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
-}
-
-// Waits until every pidfd is readable (its process exited) or the deadline passes.
-void wait_exits(std::vector<UniqueFd>& fds, std::chrono::steady_clock::time_point deadline) {
-  for (;;) {
-    std::vector<pollfd> waiting;
-    for (auto& fd : fds)
-      if (fd) waiting.push_back({fd.get(), POLLIN, 0});
-    if (waiting.empty()) return;
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return;
-    int n = ::poll(waiting.data(), waiting.size(), static_cast<int>(left.count()));
-    if (n < 0 && errno != EINTR) throw Error::sys("poll", "container exits", errno);
-    for (const auto& p : waiting)
-      if (p.revents)
-        for (auto& fd : fds)
-          if (fd.get() == p.fd) fd.reset();
-  }
-}
-
-// The runtime removes the container's own cgroup; the project's (boxcompose/<project>)
-// and boxcompose/ above it go once no other container is in them. rmdir refuses a
-// non-empty cgroup, which is the check.
-void remove_empty_parents(const boxrt::CgroupPaths& cgroups) {
-  std::set<std::string> dirs;
-  for (const auto& [controller, dir] : cgroups.dirs)
-    dirs.insert(dir);
-  for (const auto& dir : dirs) {
-    fs::path project = fs::path(dir).parent_path();
-    if (project.parent_path().filename() != "boxcompose") continue;
-    if (::rmdir(project.c_str()) == 0) ::rmdir(project.parent_path().c_str());
-  }
-}
-
-}  // namespace
-
-namespace {
-
 // The record of a new container with its addresses, saved before anything is made.
 ContainerRecord& begin_create(Context& ctx, const CreateRequest& req) {
   ContainerRecord& c = ctx.state().containers[req.name] = new_record(req);
@@ -340,150 +339,6 @@ void finish_create(Context& ctx, const CreateRequest& req) {
   throw Error("service " + req.service->name + ": " + why);
 }
 
-// A child's reports, as JSON lines on a pipe to the parent.
-class PipeReporter : public Reporter {
- public:
-  explicit PipeReporter(int fd) : fd_(fd) {}
-  void event(const ProgressEvent& e) override {
-    send({{"event",
-           {{"kind", static_cast<int>(e.kind)},
-            {"name", e.name},
-            {"text", e.text},
-            {"done", e.done},
-            {"error", e.error}}}});
-  }
-  void warning(const std::string& text) override { send({{"warning", text}}); }
-  void send(const nlohmann::json& message) {
-    std::string line = message.dump() + "\n";
-    (void)!::write(fd_, line.data(), line.size());  // one write: lines never interleave
-  }
-
- private:
-  int fd_;
-};
-
-// In the forked child: makes the container and reports its record or its failure.
-[[noreturn]] void create_in_child(Context& ctx, const CreateRequest& req, int fd, pid_t parent) {
-  FileLock creating(ctx.paths().create_lock(ctx.state().name), FileLock::Mode::kShared);
-  // The parent holds the project's lock while it lives, so `down` cannot be waiting for
-  // this lock yet; once the parent is gone, `down` may be, and nothing new may start.
-  if (::getppid() != parent) _exit(1);
-  PipeReporter pipe(fd);
-  ctx.become_child(pipe);
-  int code = 0;
-  try {
-    ContainerRecord& c = ctx.state().containers.at(req.name);
-    build_and_launch(ctx, req, c);
-    pipe.send({{"record", to_json(c)}});
-  } catch (const std::exception& e) {
-    pipe.send({{"error", e.what()}});
-    code = 1;
-  }
-  _exit(code);
-}
-
-// What one child is doing, seen from the parent.
-struct ChildCreate {
-  const CreateRequest* req;
-  pid_t pid = 0;
-  UniqueFd from;
-  std::string buffer;
-  std::optional<ContainerRecord> record;
-  std::string error = "the process creating it ended without a word";
-};
-
-void handle_child_line(Context& ctx, ChildCreate& child, const std::string& line) {
-  nlohmann::json m = nlohmann::json::parse(line, nullptr, false);
-  if (m.is_discarded()) return;
-  if (m.contains("event")) {
-    const auto& e = m["event"];
-    ctx.report().event(progress_event(static_cast<ResourceKind>(e.value("kind", 2)),
-                                      e.value("name", ""), e.value("text", ""),
-                                      e.value("done", false), e.value("error", "")));
-  } else if (m.contains("warning")) {
-    ctx.report().warning(m["warning"].get<std::string>());
-  } else if (m.contains("record")) {
-    child.record = container_record_from_json(m["record"]);
-  } else if (m.contains("error")) {
-    child.error = m["error"].get<std::string>();
-  }
-}
-
-// Reads every child's lines until each pipe ends.
-void collect_children(Context& ctx, std::vector<ChildCreate>& children) {
-  for (;;) {
-    std::vector<pollfd> fds;
-    for (auto& c : children)
-      if (c.from) fds.push_back({c.from.get(), POLLIN, 0});
-    if (fds.empty()) return;
-    if (::poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR)
-      throw Error::sys("poll", "container creation", errno);
-    for (const auto& p : fds) {
-      if (!p.revents) continue;
-      ChildCreate& child =
-          *std::find_if(children.begin(), children.end(),
-                        [&](const ChildCreate& c) { return c.from.get() == p.fd; });
-      char buf[4096];
-      ssize_t n = ::read(p.fd, buf, sizeof buf);
-      if (n <= 0 && !(n < 0 && errno == EINTR)) {
-        child.from.reset();
-        continue;
-      }
-      child.buffer.append(buf, static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
-      for (std::size_t nl; (nl = child.buffer.find('\n')) != std::string::npos;) {
-        handle_child_line(ctx, child, child.buffer.substr(0, nl));
-        child.buffer.erase(0, nl + 1);
-      }
-    }
-  }
-}
-
-ChildCreate fork_create(Context& ctx, const CreateRequest& req) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) throw Error::sys("pipe", "container creation", errno);
-  UniqueFd read_end(fds[0]), write_end(fds[1]);
-  std::fflush(nullptr);
-  pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid < 0) throw Error::sys("fork", req.name, errno);
-  if (pid == 0) {
-    read_end.reset();
-    create_in_child(ctx, req, write_end.get(), parent);
-  }
-  ChildCreate child{&req, pid, std::move(read_end), {}, std::nullopt};
-  return child;
-}
-
-void create_batch(Context& ctx, const std::vector<const CreateRequest*>& batch) {
-  std::vector<ChildCreate> children;
-  for (const CreateRequest* req : batch)
-    children.push_back(fork_create(ctx, *req));
-  collect_children(ctx, children);
-  for (auto& child : children) {
-    int status;
-    while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
-    }
-  }
-  std::string first_error;
-  for (auto& child : children) {
-    if (child.record) {
-      ctx.state().containers[child.req->name] = *child.record;
-      finish_create(ctx, *child.req);
-    }
-  }
-  for (auto& child : children)
-    if (!child.record) {
-      try {
-        fail_create(ctx, *child.req, child.error);
-      } catch (const std::exception& e) {
-        if (first_error.empty()) first_error = e.what();
-      }
-    }
-  if (!first_error.empty()) throw Error(first_error);
-}
-
-}  // namespace
-
 void create_container(Context& ctx, const CreateRequest& req) {
   ContainerRecord& c = begin_create(ctx, req);
   try {
@@ -492,23 +347,6 @@ void create_container(Context& ctx, const CreateRequest& req) {
     fail_create(ctx, req, e.what());
   }
   finish_create(ctx, req);
-}
-
-void create_containers(Context& ctx, const std::vector<CreateRequest>& reqs, int parallel) {
-  if (reqs.size() == 1 || parallel == 1) {
-    for (const auto& req : reqs)
-      create_container(ctx, req);
-    return;
-  }
-  for (const auto& req : reqs)
-    begin_create(ctx, req);
-  std::size_t width = parallel > 0 ? static_cast<std::size_t>(parallel) : reqs.size();
-  for (std::size_t i = 0; i < reqs.size(); i += width) {
-    std::vector<const CreateRequest*> batch;
-    for (std::size_t j = i; j < std::min(reqs.size(), i + width); ++j)
-      batch.push_back(&reqs[j]);
-    create_batch(ctx, batch);
-  }
 }
 
 void restart_container(Context& ctx, const std::string& name) {
