@@ -104,6 +104,11 @@ services:
       - dbdata:/data
       - ./shared:/shared
     user: app
+  sidecar:
+    image: bb:test
+    command: sleep 1000
+    network_mode: "service:web"
+    init: true
   job:
     image: bb:test
     command: sh -c 'echo job ran; touch /etc/owned-by-root'
@@ -140,6 +145,7 @@ check "db reaches web on back" quiet in_container e2e-db-1 wget -qO- http://web:
 check "client cannot resolve db (not on its network)" test "$(in_container e2e-client-1 sh -c 'grep -c db /etc/hosts')" = 0
 db_ip=$(in_container e2e-db-1 sh -c "ip -o -4 addr show eth0 | awk '{print \$4}' | cut -d/ -f1")
 check "client cannot reach db's address" fails quiet in_container e2e-client-1 wget -T 2 -qO- "http://$db_ip:1/"
+check "service: network mode shares web's network" quiet in_container e2e-sidecar-1 wget -qO- http://127.0.0.1:8080/
 check "web is on two networks" test "$(in_container e2e-web-1 sh -c 'ip -o -4 addr | grep -c eth')" = 2
 check "init runs as pid 1 of web" contains "$(in_container e2e-web-1 cat /proc/1/cmdline | tr '\0' ' ')" "boxcompose-init"
 env_out=$(in_container e2e-client-1 env)
