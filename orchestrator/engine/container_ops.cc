@@ -418,7 +418,11 @@ void remove_container(Context& ctx, const std::string& name, bool volumes) {
 
 std::string container_state(Context& ctx, const std::string& name) {
   if (!ctx.runtime().store().exists(name)) return "exited";
-  switch (ctx.runtime().state(name).status) {
+  return state_word(ctx.runtime().state(name).status);
+}
+
+std::string state_word(boxrt::Status status) {
+  switch (status) {
     case boxrt::Status::kCreating:
     case boxrt::Status::kCreated:
       return "created";

@@ -51,6 +51,8 @@ void remove_container(Context& ctx, const std::string& name, bool volumes);
 
 // "created", "running", "paused" or "exited" (also when there is no runtime record).
 std::string container_state(Context& ctx, const std::string& name);
+// The same word for a runtime status already read.
+std::string state_word(boxrt::Status status);
 
 // Writes /etc/hosts of every container of the project from the addresses in the state,
 // so every container sees every peer, those created after it too. In place: the files are

@@ -41,9 +41,10 @@ std::vector<ContainerStatus> status(const Paths& paths, const std::string& proje
   for (const auto& [name, c] : ctx.state().containers) {
     ContainerStatus st;
     st.record = c;
-    st.state = container_state(ctx, name);
+    st.state = "exited";  // no runtime record: its processes are gone
     if (ctx.runtime().store().exists(name)) {
       boxrt::ContainerState rs = ctx.runtime().state(name);
+      st.state = state_word(rs.status);
       st.pid = st.state == "exited" ? 0 : rs.pid;
       st.started_at = rs.created;
     }

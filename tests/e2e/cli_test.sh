@@ -7,21 +7,8 @@ bc=$(realpath "$1")
 src=$(realpath "$2")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0
-passes=0
+source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
 
-check() {  # check NAME COMMAND...: the command must succeed
-  local name=$1
-  shift
-  if "$@"; then
-    passes=$((passes + 1))
-  else
-    echo "FAIL: $name" >&2
-    failures=$((failures + 1))
-  fi
-}
-
-contains() { grep -qF -- "$2" <<<"$1"; }
 
 # --- a project directory with .env, an override file and an env_file
 mkdir -p "$work/My_Proj"

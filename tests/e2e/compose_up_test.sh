@@ -13,8 +13,7 @@ bc=$(realpath "$1")
 boxrun=$(realpath "$2")
 work=$(mktemp -d /tmp/bc-e2e.XXXXXX)
 export BOXCOMPOSE_ROOT="$work/root" BOXCOMPOSE_STATE="$work/state"
-failures=0
-passes=0
+source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
 
 cleanup() {
   for p in $(ls "$BOXCOMPOSE_STATE/projects" 2>/dev/null); do "$bc" -p "$p" down -v -t 0 >/dev/null 2>&1; done
@@ -23,17 +22,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check() {  # check NAME COMMAND...: the command must succeed
-  local name=$1
-  shift
-  if "$@"; then
-    passes=$((passes + 1))
-  else
-    echo "FAIL: $name" >&2
-    failures=$((failures + 1))
-  fi
-}
-contains() { grep -qF -- "$2" <<<"$1"; }
 quiet() { "$@" >/dev/null 2>&1; }
 fails() { ! "$@"; }
 

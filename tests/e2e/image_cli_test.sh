@@ -8,21 +8,8 @@ bc=$(realpath "$1")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export BOXCOMPOSE_ROOT="$work/root"
-failures=0
-passes=0
+source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
 
-check() {  # check NAME COMMAND...: the command must succeed
-  local name=$1
-  shift
-  if "$@"; then
-    passes=$((passes + 1))
-  else
-    echo "FAIL: $name" >&2
-    failures=$((failures + 1))
-  fi
-}
-
-contains() { grep -qF -- "$2" <<<"$1"; }
 quiet() { "$@" >/dev/null; }
 count() { find "$1" -mindepth 1 -maxdepth 1 | wc -l; }
 
