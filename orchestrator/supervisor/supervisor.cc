@@ -101,6 +101,19 @@ void Supervisor::add(int fd) {
     throw Error::sys("epoll_ctl", "add", errno);
 }
 
+void Supervisor::watch_fd(int fd, uint32_t events, FdHandler handler) {
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.fd = fd;
+  int op = handlers_.count(fd) ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+  if (::epoll_ctl(epoll_.get(), op, fd, &ev) != 0) throw Error::sys("epoll_ctl", "watch", errno);
+  handlers_[fd] = std::move(handler);
+}
+
+void Supervisor::unwatch_fd(int fd) {
+  if (handlers_.erase(fd)) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+}
+
 void Supervisor::listen() {
   std::filesystem::path path = dir_ / "supervisor.sock";
   listen_.reset(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
@@ -149,6 +162,8 @@ int Supervisor::run(int ready_fd) {
         on_client(fd);
       else if (streams_.count(fd))
         on_stream(fd);
+      else if (auto h = handlers_.find(fd); h != handlers_.end())
+        FdHandler(h->second)(events[i].events);  // a copy: the handler may unwatch itself
     }
   }
   for (auto& [pid, w] : watched_)

@@ -8,7 +8,9 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -26,6 +28,13 @@ class Supervisor {
   // Listens, then writes one byte to ready_fd (if >= 0) and closes it. Returns the exit code
   // when asked to shut down or on SIGTERM.
   int run(int ready_fd);
+
+  // Where the supervisor's parts (port proxies, health checks, restarts) plug into its one
+  // event loop: `handler` runs with the epoll events whenever `fd` is ready. The caller
+  // keeps owning the fd and calls unwatch_fd before it closes it.
+  using FdHandler = std::function<void(uint32_t events)>;
+  void watch_fd(int fd, uint32_t events, FdHandler handler);
+  void unwatch_fd(int fd);
 
  private:
   struct Client {
@@ -62,9 +71,10 @@ class Supervisor {
 
   std::filesystem::path dir_;
   boxrt::UniqueFd epoll_, signals_, listen_;
-  std::map<int, Client> clients_;     // by socket fd
-  std::map<int, Stream> streams_;     // by pipe fd
-  std::map<pid_t, Watched> watched_;  // by container init pid
+  std::map<int, Client> clients_;      // by socket fd
+  std::map<int, Stream> streams_;      // by pipe fd
+  std::map<pid_t, Watched> watched_;   // by container init pid
+  std::map<int, FdHandler> handlers_;  // by fd, see watch_fd
   bool stop_ = false;
 };
 
