@@ -1,8 +1,6 @@
 #include "cli/logs_follow.h"
 
 #include <poll.h>
-#include <signal.h>
-#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -10,7 +8,7 @@
 #include <cstdio>
 
 #include "boxrt/fd.h"
-#include "engine/interrupts.h"
+#include "engine/exit_record.h"
 
 namespace cli {
 namespace {
@@ -23,6 +21,10 @@ std::string label_of(const std::string& project, const std::string& container) {
   return container.rfind(prefix, 0) == 0 ? container.substr(prefix.size()) : container;
 }
 
+// How long a container's exit may go unrecorded: the supervisor writes the record as soon
+// as it reaps the process, so this only runs out when no supervisor is there.
+constexpr std::chrono::milliseconds kExitRecordWait{2000};
+
 }  // namespace
 
 LogPrinter::LogPrinter(const engine::Paths& paths, const std::string& project,
@@ -31,12 +33,20 @@ LogPrinter::LogPrinter(const engine::Paths& paths, const std::string& project,
     : formatter_(format) {
   for (const auto& c : containers) {
     Source s;
+    s.container = c.record.name;
     s.label = label_of(project, c.record.name);
     s.reader = std::make_unique<engine::LogReader>(paths.container_log(c.record.name));
     s.pid = c.state == "running" || c.state == "paused" ? c.pid : 0;
+    s.exit_file = paths.container_run_dir(project, c.record.name) / "exit.json";
     formatter_.add(s.label);
     sources_.push_back(std::move(s));
   }
+}
+
+const std::string& LogPrinter::label(const std::string& container) const {
+  for (const auto& s : sources_)
+    if (s.container == container) return s.label;
+  return container;
 }
 
 void LogPrinter::print(const std::string& label, const engine::LogEntry& e) {
@@ -55,15 +65,29 @@ void LogPrinter::print_existing(std::optional<size_t> tail) {
   std::fflush(stdout);
 }
 
-bool LogPrinter::follow(int stop_fd) {
-  engine::InterruptSignals signals;
-  std::vector<UniqueFd> exits;  // pidfds of running containers
-  for (const auto& s : sources_)
-    if (s.pid > 0) exits.emplace_back(static_cast<int>(::syscall(SYS_pidfd_open, s.pid, 0)));
-  bool interrupted = false;
+void LogPrinter::print_new() {
+  for (auto& s : sources_)
+    for (const auto& e : s.reader->read_new())
+      print(s.label, e);
+  std::fflush(stdout);
+}
+
+int LogPrinter::exit_code_of(const Source& s) const {
+  auto record = engine::wait_exit_record(s.exit_file, s.pid, kExitRecordWait);
+  return record ? record->code : 255;
+}
+
+FollowEnd LogPrinter::follow(const FollowHooks& hooks) {
+  std::optional<engine::InterruptSignals> own_signals;
+  engine::InterruptSignals* signals = hooks.signals;
+  if (!signals) signals = &own_signals.emplace();
+  std::vector<UniqueFd> exits(sources_.size());  // pidfds of running containers, by source
+  for (size_t i = 0; i < sources_.size(); ++i)
+    if (sources_[i].pid > 0)
+      exits[i].reset(static_cast<int>(::syscall(SYS_pidfd_open, sources_[i].pid, 0)));
   for (;;) {
-    std::vector<pollfd> fds{{signals.fd(), POLLIN, 0}};
-    if (stop_fd >= 0) fds.push_back({stop_fd, POLLIN, 0});
+    std::vector<pollfd> fds{{signals->fd(), POLLIN, 0}};
+    if (hooks.stop_fd >= 0) fds.push_back({hooks.stop_fd, POLLIN, 0});
     for (auto& s : sources_)
       if (int w = s.reader->watch_fd(); w >= 0) fds.push_back({w, POLLIN, 0});
     size_t first_exit = fds.size();
@@ -73,23 +97,24 @@ bool LogPrinter::follow(int stop_fd) {
     // Once the last container has exited, a short wait for the supervisor to write out
     // what it drained from the pipes, then one last read.
     int n = ::poll(fds.data(), fds.size(), running ? 1000 : 100);
-    if (n < 0 && errno != EINTR) break;
-    for (auto& s : sources_)
-      for (const auto& e : s.reader->read_new())
-        print(s.label, e);
-    std::fflush(stdout);
-    if ((fds[0].revents & POLLIN) && signals.take()) {  // taken, so it is not delivered later
-      interrupted = true;
-      break;
+    if (n < 0 && errno != EINTR) return FollowEnd::kAllExited;
+    print_new();
+    if ((fds[0].revents & POLLIN) && signals->take())  // taken, so it is not delivered later
+      return FollowEnd::kInterrupted;
+    if (hooks.stop_fd >= 0 && (fds[1].revents & POLLIN)) return FollowEnd::kStopped;
+    if (!running) return FollowEnd::kAllExited;
+    for (size_t i = first_exit; i < fds.size(); ++i) {
+      if (!fds[i].revents) continue;
+      for (size_t k = 0; k < exits.size(); ++k) {
+        if (exits[k].get() != fds[i].fd) continue;
+        exits[k].reset();
+        if (!hooks.on_exit) continue;
+        int code = exit_code_of(sources_[k]);
+        print_new();  // its last words come before the news of its exit
+        if (hooks.on_exit(sources_[k].container, code)) return FollowEnd::kStopped;
+      }
     }
-    if (stop_fd >= 0 && (fds[1].revents & POLLIN)) break;
-    for (size_t i = first_exit; i < fds.size(); ++i)
-      if (fds[i].revents)
-        for (auto& e : exits)
-          if (e.get() == fds[i].fd) e.reset();
-    if (!running) break;
   }
-  return interrupted;
 }
 
 }  // namespace cli

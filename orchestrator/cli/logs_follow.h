@@ -2,16 +2,31 @@
 // compose's prefixes, then followed as they grow.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/engine.h"
+#include "engine/interrupts.h"
 #include "engine/logfile.h"
 #include "engine/output_logs.h"
 
 namespace cli {
+
+// What a follow may be told and asked.
+struct FollowHooks {
+  // SIGINT/SIGTERM as the caller already takes them (attached `up` keeps one for the whole
+  // session, so a second Ctrl-C during the stop is not lost); null: follow takes its own.
+  engine::InterruptSignals* signals = nullptr;
+  int stop_fd = -1;  // readable: stop following
+  // A followed container's process ended with `code` (exit code, or 128 + signal; 255
+  // when no record of it came). Returning true stops the follow.
+  std::function<bool(const std::string& container, int code)> on_exit;
+};
+
+enum class FollowEnd { kAllExited, kInterrupted, kStopped };
 
 class LogPrinter {
  public:
@@ -20,17 +35,24 @@ class LogPrinter {
              engine::LogFormatOptions format);
   // What the files hold now (the last `tail` entries of each when given), oldest first.
   void print_existing(std::optional<size_t> tail);
-  // New entries as they come, until every container has exited, or SIGINT/SIGTERM (then
-  // returns true: the user interrupted), or `stop_fd` turns readable.
-  bool follow(int stop_fd = -1);
+  // New entries as they come, until every container has exited, the user interrupts
+  // (SIGINT/SIGTERM), hooks.stop_fd turns readable or hooks.on_exit says stop.
+  FollowEnd follow(const FollowHooks& hooks = {});
+  // Prints any entries the files gained since the last read.
+  void print_new();
+  // "web-1" for "proj-web-1", as lines are labelled.
+  const std::string& label(const std::string& container) const;
 
  private:
   struct Source {
-    std::string label;  // "web-1"
+    std::string container;  // "proj-web-1"
+    std::string label;      // "web-1"
     std::unique_ptr<engine::LogReader> reader;
     pid_t pid = 0;  // the container's init while it runs
+    std::filesystem::path exit_file;
   };
   void print(const std::string& label, const engine::LogEntry& e);
+  int exit_code_of(const Source& s) const;
 
   std::vector<Source> sources_;
   engine::LogFormatter formatter_;

@@ -39,6 +39,13 @@ int main(int argc, char** argv) {
   cli::add_ls_verb(app);
   cli::add_logs_verb(app, global);
   cli::add_lifecycle_verbs(app, global);
+  cli::add_exec_verb(app, global);
+  cli::add_run_verb(app, global);
+  cli::add_cp_verb(app, global);
+  cli::add_top_verb(app, global);
+  cli::add_stats_verb(app, global);
+  cli::add_port_verb(app, global);
+  cli::add_internal_verbs(app);
   cli::save_command_line(argc, argv);
   setup_logging();
   // Runs once every option is parsed, wherever it stood, and before any verb runs.

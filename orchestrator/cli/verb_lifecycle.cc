@@ -62,12 +62,16 @@ void run_start(const GlobalOptions& global, const LifecycleFlags& flags, bool re
     if (code != 0) throw ExitCode{code};
     return;
   }
+  LifecycleFlags chosen = flags;
+  // Services that depend on a restarted one with `restart: true` restart with it.
+  if (restart && !flags.services.empty())
+    chosen.services = engine::with_restart_dependents(*ref.project, flags.services);
   if (restart) {
     auto report = make_reporter(flags.progress, "Restarting");
-    engine::stop(paths, ref.name, project_of(ref), stop_options(flags), *report);
+    engine::stop(paths, ref.name, project_of(ref), stop_options(chosen), *report);
   }
   auto report = make_reporter(flags.progress, "Running");
-  engine::start(paths, *ref.project, flags.services, *report);
+  engine::start(paths, *ref.project, chosen.services, *report);
 }
 
 void run_kill(const GlobalOptions& global, const LifecycleFlags& flags) {

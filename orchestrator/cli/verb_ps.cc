@@ -7,6 +7,7 @@
 #include "cli/verbs.h"
 #include "engine/engine.h"
 #include "engine/output_ps.h"
+#include "engine/port_query.h"
 
 namespace cli {
 namespace {
@@ -24,6 +25,7 @@ engine::ContainerState state_of(const std::string& s) {
   if (s == "running") return engine::ContainerState::Running;
   if (s == "paused") return engine::ContainerState::Paused;
   if (s == "created") return engine::ContainerState::Created;
+  if (s == "restarting") return engine::ContainerState::Restarting;
   return engine::ContainerState::Exited;
 }
 
@@ -44,8 +46,11 @@ engine::PsRow row_of(const std::string& project, const engine::ContainerStatus& 
   row.exit_code = c.exit_code;
   row.started = time_of(c.started_at);
   row.finished = time_of(c.finished_at);
+  row.health = c.health;
+  row.restart_count = c.record.restart_count;
   for (const auto& e : c.record.endpoints)
     row.networks.push_back(project + "_" + e.network);
+  row.publishers = engine::publishers_of(c);
   row.labels = {{"com.docker.compose.project", project},
                 {"com.docker.compose.service", c.record.service},
                 {"com.docker.compose.container-number", std::to_string(c.record.number)}};
@@ -56,7 +61,8 @@ void run_ps(const GlobalOptions& global, const PsFlags& flags) {
   ProjectRef ref = load_project_or_name(global);
   std::vector<engine::PsRow> rows;
   for (const auto& c : engine::status(engine::Paths::from_environment(), ref.name)) {
-    if (!flags.all && c.state != "running" && c.state != "paused") continue;
+    if (!flags.all && c.state != "running" && c.state != "paused" && c.state != "restarting")
+      continue;
     if (!flags.only.empty() &&
         std::find(flags.only.begin(), flags.only.end(), c.record.service) == flags.only.end())
       continue;

@@ -24,9 +24,11 @@
 #include "boxrt/oci_config.h"
 #include "boxrt/state.h"
 #include "engine/container_create.h"
+#include "engine/container_policies.h"
 #include "engine/container_spec.h"
 #include "engine/error.h"
 #include "engine/networks.h"
+#include "engine/ports.h"
 #include "engine/storage.h"
 
 namespace engine {
@@ -182,16 +184,27 @@ void bring_loopback_up(pid_t pid) {
 }
 
 // The runtime container with its output going to the supervisor, plugged into its
-// networks, handed to the supervisor; started unless !start.
-void launch(Context& ctx, ContainerRecord& c, const boxrt::ContainerSpec& spec, bool start) {
+// networks, handed to the supervisor; started unless !start. Its published ports are the
+// `listeners` bound by the caller or, without them (a restart), bound again first.
+void launch(Context& ctx, ContainerRecord& c, const boxrt::ContainerSpec& spec, bool start,
+            const StdioAttachment& stdio = {},
+            std::optional<std::vector<PortListener>> listeners = std::nullopt) {
+  std::vector<PortListener> ports =
+      listeners ? std::move(*listeners) : rebind_container_ports(ctx, c);
   Pipe out = make_pipe(), err = make_pipe();
   boxrt::CreateOptions opts;
   opts.stdin_path = "/dev/null";
   opts.stdout_path = "/proc/self/fd/" + std::to_string(out.write.get());
   opts.stderr_path = "/proc/self/fd/" + std::to_string(err.write.get());
+  // Attached (`run`): the caller's stdio; the unused pipes just end for the supervisor.
+  if (stdio.inherit) {
+    opts.stdin_path = opts.stdout_path = opts.stderr_path = "";
+    opts.console_socket = stdio.console_socket;
+  }
   fs::path run_dir = ctx.paths().container_run_dir(ctx.state().name, c.name);
   fs::create_directories(run_dir);
   fs::remove(run_dir / "exit.json");
+  fs::remove(run_dir / "health.json");  // a new process starts its checks over
   spdlog::debug("{}: creating", c.name);
   boxrt::ContainerState st = ctx.runtime().create(c.name, spec, opts);
   spdlog::debug("{}: created, pid {}", c.name, st.pid);
@@ -206,8 +219,13 @@ void launch(Context& ctx, ContainerRecord& c, const boxrt::ContainerSpec& spec, 
                               {"pid", st.pid},
                               {"start_time", st.pid_start_time},
                               {"log", ctx.paths().container_log(c.name).string()},
-                              {"exit_file", (run_dir / "exit.json").string()}},
+                              {"exit_file", (run_dir / "exit.json").string()},
+                              {"boxcompose", self_executable().string()},
+                              {"health", c.healthcheck ? to_json(*c.healthcheck) : nlohmann::json()},
+                              {"restart", to_json(c.restart_policy)},
+                              {"restart_count", c.restart_count}},
                              {out.read.get(), err.read.get()});
+    hand_ports_to_supervisor(ctx, c, st.pid, ports);
     spdlog::debug("{}: attached and watched", c.name);
     if (start) ctx.runtime().start(c.name);
     spdlog::debug("{}: started", c.name);
@@ -272,6 +290,8 @@ void remove_empty_parents(const boxrt::CgroupPaths& cgroups) {
 
 void build_and_launch(Context& ctx, const CreateRequest& req, ContainerRecord& c) {
   const compose::Service& service = *req.service;
+  // First: a port in use fails the create before anything of the container exists.
+  std::vector<PortListener> ports = bind_service_ports(ctx, service, req.image->config, c);
   // Always an upper dir, read_only too: the runtime makes the root read-only once it has
   // made the mount points the image lacks (as Docker keeps a writable layer).
   RootfsLayout rootfs =
@@ -309,8 +329,10 @@ void build_and_launch(Context& ctx, const CreateRequest& req, ContainerRecord& c
   c.command = plan.spec.process.args;
   c.stop_signal = plan.stop_signal;
   c.stop_grace_ns = plan.stop_grace.count();
+  set_container_policies(c, service, req.image->config);
   ctx.save();
-  launch(ctx, c, plan.spec, req.start);
+  if (!req.stdio.console_socket.empty()) plan.spec.process.terminal = true;
+  launch(ctx, c, plan.spec, req.start, req.stdio, std::move(ports));
 }
 
 // The record of a new container with its addresses, saved before anything is made.
@@ -366,6 +388,7 @@ void start_created(Context& ctx, const std::string& name) {
 
 void stop_containers(Context& ctx, const std::vector<std::string>& names,
                      std::optional<std::chrono::seconds> timeout) {
+  tell_supervisor_stopping(ctx, names);
   auto now = std::chrono::steady_clock::now();
   std::vector<UniqueFd> waits;
   std::vector<std::string> signalled;

@@ -14,6 +14,14 @@
 
 namespace engine {
 
+// Where a container's stdio goes. Default: stdin /dev/null, stdout and stderr to the
+// supervisor's log. `run` attaches it to the calling process's own stdio instead, or with
+// `console_socket` gives the process a terminal whose pty master is sent there.
+struct StdioAttachment {
+  bool inherit = false;
+  std::string console_socket;
+};
+
 struct CreateRequest {
   const compose::Project* project = nullptr;
   const compose::Service* service = nullptr;
@@ -22,6 +30,7 @@ struct CreateRequest {
   int number = 1;
   std::string config_hash;
   bool start = true;
+  StdioAttachment stdio = {};  // "= {}": callers' positional initializers stay complete
 };
 
 // Makes the container (overlay root, volumes, addresses, hosts and resolv.conf, runtime

@@ -9,6 +9,7 @@
 
 #include "boxnet/kernel_names.h"
 #include "engine/container_ops.h"
+#include "engine/container_policies.h"
 #include "engine/engine.h"
 #include "engine/error.h"
 #include "engine/networks.h"
@@ -125,6 +126,7 @@ void kill(const Paths& paths, const std::string& project_name,
   for (const auto& [name, c] : ctx.state().containers) {
     if (!selected(services, c.service) || container_state(ctx, name) != "running") continue;
     ctx.report().event(progress_event(ResourceKind::Container, name, "Killing", false));
+    tell_supervisor_stopping(ctx, {name});  // killed by the user: no restart policy applies
     ctx.runtime().kill(name, signal, false);
     ctx.report().event(progress_event(ResourceKind::Container, name, "Killed", true));
   }

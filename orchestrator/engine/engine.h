@@ -28,6 +28,10 @@ struct UpOptions {
   bool no_start = false;
   bool remove_orphans = false;
   int parallel = -1;  // at most this many containers at once; -1: no limit
+  // --wait: return once every service is running and healthy (or a one-shot one exited
+  // 0); fail when one fails, or after wait_timeout.
+  bool wait = false;
+  std::optional<std::chrono::seconds> wait_timeout;
 };
 
 struct StopOptions {
@@ -62,6 +66,9 @@ void stop(const Paths& paths, const std::string& project_name, const compose::Pr
           const StopOptions& options, Reporter& report);
 void kill(const Paths& paths, const std::string& project_name,
           const std::vector<std::string>& services, int signal, Reporter& report);
+// SIGKILL to every process of every container of the project, now, without waiting for
+// the project's lock (a second Ctrl-C during a graceful stop).
+void force_kill(const Paths& paths, const std::string& project_name, Reporter& report);
 // Removes stopped containers of the services (all when empty).
 void remove_stopped(const Paths& paths, const std::string& project_name,
                     const std::vector<std::string>& services, bool volumes, Reporter& report);
@@ -73,10 +80,42 @@ struct ContainerStatus {
   int exit_code = 0;
   std::string started_at, finished_at;  // RFC 3339, empty when unknown
   pid_t pid = 0;
+  std::string health;  // "", "starting", "healthy", "unhealthy" (running containers only)
 };
 std::vector<ContainerStatus> status(const Paths& paths, const std::string& project_name);
 
+// `__health-exec`: runs one healthcheck test inside a running container as the container's
+// own process would run (user, env, capabilities, every namespace and its cgroup), with
+// this process's stdout and stderr; kills it after `timeout` or on SIGTERM. Returns its
+// exit code.
+int run_health_check(const Paths& paths, const std::string& container,
+                     std::chrono::nanoseconds timeout, const std::vector<std::string>& argv);
+// `__restart`: the supervisor restarts a container its restart policy brings back (unless
+// the user stopped it meanwhile), counts the restart, and restarts the containers that
+// depend on its service with `restart: true`.
+void restart_by_policy(const Paths& paths, const std::string& project_name,
+                       const std::string& container, Reporter& report);
+// The services and, transitively, those that depend on one of them with `restart: true`.
+std::vector<std::string> with_restart_dependents(const compose::Project& project,
+                                                 const std::vector<std::string>& services);
+
 // Projects with state on this host, by name.
 std::vector<std::string> list_projects(const Paths& paths);
+
+// `run`: a one-off container of a service (one_off.cc).
+struct RunOptions {
+  std::string service;
+  std::vector<std::string> command;       // empty: the service's
+  std::optional<std::string> entrypoint;  // split as a shell would
+  std::vector<std::string> env;           // KEY=VALUE, or KEY for our own value
+  std::string user, workdir;
+  std::string name;  // empty: <project>-<service>-run-<12 hex>
+  bool remove = false, detach = false, no_deps = false;
+  bool tty = false;  // a pseudo-terminal relayed to our stdin/stdout
+};
+// Runs under the supervisor. Returns the command's exit code (0 with detach: the name of
+// the container is printed instead).
+int run(const Paths& paths, const compose::Project& project, const RunOptions& options,
+        Reporter& report);
 
 }  // namespace engine

@@ -281,6 +281,7 @@ std::string ps_json(std::vector<PsRow> rows, WallTime now, const PsOptions& opts
         {"Ports", ports_of(r)},
         {"Project", r.project},
         {"Publishers", publishers},
+        {"RestartCount", r.restart_count},
         {"RunningFor", ps_running_for(r, now)},
         {"Service", r.service},
         {"Size", "0B"},

@@ -37,6 +37,7 @@ struct PsRow {
   WallTime started{};   // epoch (zero) when never started
   WallTime finished{};  // epoch (zero) when never stopped
   std::string health;   // "", "starting", "healthy", "unhealthy"
+  int restart_count = 0;  // restarts by the restart policy
   // The PORTS column; when empty it is computed from `publishers` (displayable_ports).
   std::string ports;
   std::vector<PortPublisher> publishers;

@@ -38,6 +38,18 @@ VolumeUse volume_from(const json& j) {
   return {j.at("name"), j.value("anonymous", false), j.value("external", false)};
 }
 
+json port_json(const PortRecord& p) {
+  return {{"host_ip", p.host_ip},
+          {"host_port", p.host_port},
+          {"target", p.target},
+          {"protocol", p.protocol}};
+}
+
+PortRecord port_from(const json& j) {
+  return {j.value("host_ip", ""), j.value("host_port", uint16_t{0}), j.at("target"),
+          j.value("protocol", "tcp")};
+}
+
 json network_json(const NetworkRecord& n) {
   return {{"key", n.key},          {"name", n.name},       {"bridge", n.bridge},
           {"subnet", n.subnet},    {"gateway", n.gateway}, {"internal", n.internal},
@@ -55,7 +67,9 @@ NetworkRecord network_from(const json& j) {
 }
 
 json container_json(const ContainerRecord& c) {
-  json endpoints = json::array(), volumes = json::array();
+  json endpoints = json::array(), volumes = json::array(), ports = json::array();
+  for (const auto& p : c.ports)
+    ports.push_back(port_json(p));
   for (const auto& e : c.endpoints)
     endpoints.push_back(endpoint_json(e));
   for (const auto& v : c.volumes)
@@ -73,7 +87,12 @@ json container_json(const ContainerRecord& c) {
           {"stop_grace_ns", c.stop_grace_ns},
           {"endpoints", endpoints},
           {"volumes", volumes},
-          {"rootfs_mounted", c.rootfs_mounted}};
+          {"rootfs_mounted", c.rootfs_mounted},
+          {"healthcheck", c.healthcheck ? to_json(*c.healthcheck) : json(nullptr)},
+          {"restart_policy", to_json(c.restart_policy)},
+          {"restart_count", c.restart_count},
+          {"restart_with", c.restart_with},
+          {"ports", ports}};
 }
 
 ContainerRecord container_from(const json& j) {
@@ -94,6 +113,14 @@ ContainerRecord container_from(const json& j) {
   for (const auto& v : j.contains("volumes") ? j.at("volumes") : json::array())
     c.volumes.push_back(volume_from(v));
   c.rootfs_mounted = j.value("rootfs_mounted", false);
+  if (j.contains("healthcheck") && j.at("healthcheck").is_object())
+    c.healthcheck = health_spec_from_json(j.at("healthcheck"));
+  if (j.contains("restart_policy"))
+    c.restart_policy = restart_policy_from_json(j.at("restart_policy"));
+  c.restart_count = j.value("restart_count", 0);
+  c.restart_with = j.value("restart_with", std::vector<std::string>{});
+  for (const auto& p : j.contains("ports") ? j.at("ports") : json::array())
+    c.ports.push_back(port_from(p));
   return c;
 }
 

@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "boxrt/fd.h"
+#include "engine/health_state.h"
+#include "engine/restart_policy.h"
 
 namespace engine {
 
@@ -44,6 +46,15 @@ struct VolumeUse {
   bool external = false;
 };
 
+// A port of the container as the host sees it: published (host_port > 0, bound by us and
+// proxied by the supervisor) or only exposed (host_ip empty, host_port 0).
+struct PortRecord {
+  std::string host_ip;  // "0.0.0.0", "::", "127.0.0.1"; empty when only exposed
+  uint16_t host_port = 0;
+  uint16_t target = 0;
+  std::string protocol = "tcp";
+};
+
 struct ContainerRecord {
   std::string name;  // "<project>-<service>-<n>" or container_name; also the runtime id
   std::string service;
@@ -59,6 +70,12 @@ struct ContainerRecord {
   std::vector<EndpointRecord> endpoints;
   std::vector<VolumeUse> volumes;
   bool rootfs_mounted = false;
+  std::optional<HealthSpec> healthcheck;  // what the supervisor runs; none when unset
+  RestartPolicy restart_policy;
+  int restart_count = 0;  // restarts by the policy since the container was created
+  // Services it depends on with `restart: true`: restarted when one of them is.
+  std::vector<std::string> restart_with;
+  std::vector<PortRecord> ports;  // published ports keep their host port across restarts
 };
 
 struct ProjectState {

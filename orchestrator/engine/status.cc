@@ -6,29 +6,11 @@
 #include "boxrt/state.h"
 #include "engine/container_ops.h"
 #include "engine/engine.h"
+#include "engine/exit_record.h"
+#include "engine/health_files.h"
 
 namespace engine {
-namespace {
-
 namespace fs = std::filesystem;
-
-struct Exit {
-  int code = 0;
-  std::string finished_at;
-};
-
-std::optional<Exit> read_exit(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) return std::nullopt;
-  try {
-    nlohmann::json j = nlohmann::json::parse(in);
-    return Exit{j.value("exit_code", 0), j.value("finished_at", "")};
-  } catch (const nlohmann::json::exception&) {
-    return std::nullopt;
-  }
-}
-
-}  // namespace
 
 std::vector<ContainerStatus> status(const Paths& paths, const std::string& project_name) {
   std::vector<ContainerStatus> out;
@@ -50,13 +32,16 @@ std::vector<ContainerStatus> status(const Paths& paths, const std::string& proje
     }
     if (st.state == "exited") {
       fs::path exit_file = paths.container_run_dir(project_name, name) / "exit.json";
-      if (auto e = read_exit(exit_file)) {
+      if (auto e = read_exit_record(exit_file)) {
         st.exit_code = e->code;
         st.finished_at = e->finished_at;
       } else {
         st.exit_code = 255;  // gone without a record: the supervisor was not there to see it
       }
+      if (restart_pending(paths.container_run_dir(project_name, name))) st.state = "restarting";
     }
+    if (st.state == "running")
+      st.health = read_health_status(paths.container_run_dir(project_name, name));
     out.push_back(std::move(st));
   }
   return out;

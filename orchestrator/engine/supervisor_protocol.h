@@ -9,6 +9,17 @@
 //   signal   sig: forward a signal to the spawned process of this connection.
 //   watch    container, pid, start_time, log, exit_file + fds [stdout, stderr]: a
 //            container to reap and whose output to log.
+//            Optional: boxcompose (the CLI path, for the hidden verbs the supervisor runs),
+//            health (engine::HealthSpec JSON: run healthchecks, write health.json),
+//            restart (engine::RestartPolicy JSON) and restart_count.
+//   publish_ports  container, pid, address, ports [{host_ip, host_port, target, protocol}]
+//            + one listening (tcp) or bound (udp) socket per port: forward them to
+//            address:target until the container's init (pid) exits.
+//   unpublish_ports  container: close the published ports of that container name.
+//   subscribe -> containers {name: {state, exit_code, restarting, health}}; then this
+//            connection receives {"op":"start"|"exit"|"health","container",...} events.
+//   stopping containers: the user stops these; no restart policy brings them back.
+//   may_restart container -> restart: false once the user stopped it.
 //   ping     -> pid
 //   shutdown the supervisor exits once it has replied.
 #pragma once
@@ -27,7 +38,8 @@ struct Message {
 };
 
 inline constexpr std::size_t kMaxMessage = 64 * 1024;
-inline constexpr std::size_t kMaxMessageFds = 8;
+// SCM_MAX_FD is 253: a "publish_ports" of a long port range is split to fit.
+inline constexpr std::size_t kMaxMessageFds = 253;
 
 // Sends one message; throws Error.
 void send_message(int sock, const nlohmann::json& body, const std::vector<int>& fds = {});

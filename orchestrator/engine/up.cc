@@ -12,6 +12,7 @@
 #include "engine/engine.h"
 #include "engine/error.h"
 #include "engine/networks.h"
+#include "engine/readiness.h"
 #include "engine/storage.h"
 #include "engine/supervisor_client.h"
 #include "graph/dependency_graph.h"
@@ -123,24 +124,6 @@ void note_volumes(Context& ctx, const compose::Project& project,
   ctx.save();
 }
 
-// What the file asks for that `up` does not do yet: said, not silently skipped.
-void warn_unsupported(Reporter& report, const compose::Project& project,
-                      const std::vector<std::string>& services) {
-  for (const auto& name : services) {
-    const compose::Service& s = *project.find_service(name);
-    if (!s.ports.empty())
-      report.warning("service " + name + ": ports are not published yet; reach the service " +
-                     "at its address on the project's network");
-    for (const auto& [dep, d] : s.depends_on)
-      if (d.condition != compose::DependencyCondition::Started)
-        report.warning("service " + name + ": depends_on " + dep + " condition " +
-                       std::string(compose::to_string(d.condition)) +
-                       " is waited for as service_started (no healthchecks yet)");
-    if (!s.restart.empty() && s.restart != "no")
-      report.warning("service " + name + ": restart: " + s.restart + " is not applied yet");
-  }
-}
-
 struct ServiceStep {
   const compose::Project& project;
   const compose::Service& service;
@@ -190,16 +173,25 @@ void scale_down(Context& ctx, const compose::Service& service) {
   }
 }
 
-}  // namespace
+// Before a level starts: its services' depends_on conditions, from the supervisor's
+// events (the subscription is made on first need and kept for the next levels).
+void wait_for_dependencies(Context& ctx, const compose::Project& project,
+                           const std::vector<std::string>& services,
+                           std::optional<ReadinessWaiter>& waiter) {
+  std::vector<ReadinessTarget> targets = dependency_targets(ctx, project, services);
+  if (targets.empty()) return;
+  if (!waiter) waiter.emplace(ctx.paths(), project.name);
+  waiter->wait(targets, ctx.report(), std::nullopt);
+}
 
-void up(const Paths& paths, const compose::Project& project, const UpOptions& opts,
-        Reporter& report) {
+// Makes or starts what the file asks for; returns what --wait then waits for.
+std::vector<ReadinessTarget> converge_project(const Paths& paths, const compose::Project& project,
+                                              const UpOptions& opts, Reporter& report) {
   graph::DependencyGraph graph = graph::DependencyGraph::build(project);
   std::vector<std::vector<std::string>> levels = graph.start_levels();
   std::vector<std::string> selected = selected_services(project, graph, opts);
   std::map<std::string, image::ResolvedImage> images = resolve_images(paths, project, selected);
 
-  warn_unsupported(report, project, selected);
   Context ctx(paths, project.name, report);
   ctx.state().working_dir = project.working_dir;
   ctx.state().files = project.files;
@@ -207,7 +199,12 @@ void up(const Paths& paths, const compose::Project& project, const UpOptions& op
   ensure_networks(ctx, project, selected);
   note_volumes(ctx, project, selected);
   std::set<std::string> wanted(selected.begin(), selected.end());
+  std::optional<ReadinessWaiter> waiter;
   for (const auto& level : levels) {
+    std::vector<std::string> starting;
+    for (const auto& name : level)
+      if (wanted.count(name)) starting.push_back(name);
+    if (!opts.no_start && !opts.no_deps) wait_for_dependencies(ctx, project, starting, waiter);
     std::vector<CreateRequest> to_create;
     for (const auto& name : level) {
       if (!wanted.count(name)) continue;
@@ -221,6 +218,19 @@ void up(const Paths& paths, const compose::Project& project, const UpOptions& op
   }
   write_hosts_files(ctx, project);
   ctx.save();
+  return opts.wait ? wait_targets(ctx, selected) : std::vector<ReadinessTarget>{};
+}
+
+}  // namespace
+
+void up(const Paths& paths, const compose::Project& project, const UpOptions& opts,
+        Reporter& report) {
+  std::vector<ReadinessTarget> targets = converge_project(paths, project, opts, report);
+  if (!opts.wait) return;
+  // Without the project's lock: `ps`, and restarts by policy, go on meanwhile.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  if (opts.wait_timeout) deadline = std::chrono::steady_clock::now() + *opts.wait_timeout;
+  ReadinessWaiter(paths, project.name).wait(targets, report, deadline);
 }
 
 void check_up(const Paths& paths, const compose::Project& project, const UpOptions& opts) {

@@ -139,6 +139,13 @@ int Supervisor::run(int ready_fd) {
   epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
   if (!signals_ || !epoll_) throw Error::sys("signalfd/epoll", "supervisor", errno);
   listen();
+  health_ = std::make_unique<HealthMonitor>(*this, [this](const std::string& name,
+                                                          const std::string& status) {
+    known_[name]["health"] = status;
+    publish({{"op", "health"}, {"container", name}, {"health", status}});
+  });
+  restarts_ = std::make_unique<Restarts>(*this);
+  ports_ = std::make_unique<PortProxy>(*this);
   add(signals_.get());
   add(listen_.get());
   if (ready_fd >= 0) {
@@ -168,6 +175,9 @@ int Supervisor::run(int ready_fd) {
   }
   for (auto& [pid, w] : watched_)
     if (w.log) w.log->flush();
+  health_.reset();
+  restarts_.reset();
+  ports_.reset();  // the ports are free before `down` sees this process gone
   ::unlink((dir_ / "supervisor.sock").c_str());
   ::unlink((dir_ / "supervisor.pid").c_str());
   return 0;
@@ -193,6 +203,7 @@ void Supervisor::on_client(int fd) {
   }
   if (!msg) {  // the CLI went away; what it started goes on
     ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+    subscribers_.erase(fd);
     clients_.erase(fd);
     return;
   }
@@ -217,6 +228,16 @@ json Supervisor::handle(Client& client, engine::Message& msg) {
     return {{"ok", true}};
   }
   if (op == "ping") return {{"ok", true}, {"pid", ::getpid()}};
+  if (op == "publish_ports") return ports_->publish(msg);
+  if (op == "unpublish_ports") return ports_->unpublish(msg.body);
+  if (op == "subscribe") return subscribe(client.sock.get());
+  if (op == "stopping") {
+    restarts_->stopping(msg.body.at("containers").get<std::vector<std::string>>());
+    return {{"ok", true}};
+  }
+  if (op == "may_restart")
+    return {{"ok", true},
+            {"restart", restarts_->may_restart(msg.body.at("container").get<std::string>())}};
   if (op == "shutdown") {
     stop_ = true;
     return {{"ok", true}};
@@ -252,7 +273,49 @@ json Supervisor::watch(engine::Message& msg) {
     add(fd);
     ++w.open_streams;
   }
+  watch_health_and_restarts(w.name, msg.body);
   return {{"ok", true}};
+}
+
+void Supervisor::watch_health_and_restarts(const std::string& name, const json& body) {
+  known_[name] = {{"state", "running"}, {"pid", body.at("pid").get<pid_t>()}};
+  std::string boxcompose = body.value("boxcompose", "");
+  std::string project = dir_.filename().string();
+  if (boxcompose.empty()) return;  // a CLI that asks for neither
+  if (body.contains("health") && body.at("health").is_object()) {
+    HealthTarget target{engine::health_spec_from_json(body.at("health")), boxcompose, project,
+                        std::filesystem::path(body.at("exit_file").get<std::string>())
+                                .parent_path() / "health.json"};
+    health_->start(name, std::move(target));
+    known_[name]["health"] = "starting";
+  } else {
+    health_->stop(name);
+  }
+  RestartTarget restart;
+  if (body.contains("restart")) restart.policy = engine::restart_policy_from_json(body.at("restart"));
+  restart.restart_count = body.value("restart_count", 0);
+  restart.boxcompose = boxcompose;
+  restart.project = project;
+  restarts_->watched(name, std::move(restart));
+}
+
+json Supervisor::subscribe(int fd) {
+  subscribers_.insert(fd);
+  json containers = json::object();
+  for (const auto& [name, state] : known_)
+    containers[name] = state;
+  return {{"ok", true}, {"containers", containers}};
+}
+
+void Supervisor::publish(const json& event) {
+  for (auto it = subscribers_.begin(); it != subscribers_.end();) {
+    try {
+      engine::send_message(*it, event);
+      ++it;
+    } catch (const std::exception&) {
+      it = subscribers_.erase(it);  // gone; its socket closes when the client's does
+    }
+  }
 }
 
 void Supervisor::on_stream(int fd) {
@@ -297,6 +360,7 @@ void Supervisor::reap() {
     pid_t pid = ::waitpid(-1, &status, WNOHANG);
     if (pid <= 0) return;
     int code = decode_status(status);
+    if (health_->on_child_exit(pid, code) || restarts_->on_child_exit(pid, code)) continue;
     for (auto& [fd, client] : clients_)
       if (client.spawned == pid) {
         client.spawned = 0;
@@ -320,10 +384,25 @@ void Supervisor::record_exit(pid_t pid, int code) {
     if (s.owner == pid) fds.push_back(fd);
   for (int fd : fds)
     on_stream(fd);
+  const std::string name = it->second.name;
+  ports_->container_exited(pid);
+  // Only the container's latest process: one stopped for a restart may be reaped after
+  // its successor was handed over.
+  bool latest = known_[name].value("pid", pid_t{0}) == pid;
+  bool restarting = false;
+  if (latest) {
+    health_->stop(name);
+    restarting = restarts_->on_exit(name, code);
+    known_[name] = {{"state", "exited"}, {"exit_code", code}, {"restarting", restarting}};
+    publish({{"op", "exit"}, {"container", name}, {"code", code}, {"restarting", restarting}});
+  }
   try {
-    write_atomic(
-        it->second.exit_file,
-        json{{"exit_code", code}, {"finished_at", rfc3339_now()}, {"pid", pid}}.dump() + "\n");
+    write_atomic(it->second.exit_file, json{{"exit_code", code},
+                                            {"finished_at", rfc3339_now()},
+                                            {"pid", pid},
+                                            {"restarting", restarting}}
+                                               .dump() +
+                                           "\n");
   } catch (const std::exception& e) {
     dprintf(2, "boxcompose-supervisor: %s: %s\n", it->second.name.c_str(), e.what());
   }

@@ -13,11 +13,15 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "boxrt/fd.h"
 #include "engine/logfile.h"
 #include "engine/supervisor_protocol.h"
+#include "supervisor/health_monitor.h"
+#include "supervisor/port_proxy.h"
+#include "supervisor/restarts.h"
 
 namespace supervisor {
 
@@ -65,6 +69,11 @@ class Supervisor {
   nlohmann::json handle(Client& client, engine::Message& msg);
   nlohmann::json spawn(Client& client, engine::Message& msg);
   nlohmann::json watch(engine::Message& msg);
+  void watch_health_and_restarts(const std::string& name, const nlohmann::json& body);
+  // "subscribe": this connection gets every container's state now, then each change.
+  nlohmann::json subscribe(int fd);
+  // Sends an event to every subscribed connection.
+  void publish(const nlohmann::json& event);
   void reap();
   void record_exit(pid_t pid, int code);
   void finish_if_done(pid_t pid);
@@ -75,6 +84,12 @@ class Supervisor {
   std::map<int, Stream> streams_;      // by pipe fd
   std::map<pid_t, Watched> watched_;   // by container init pid
   std::map<int, FdHandler> handlers_;  // by fd, see watch_fd
+  // What subscribers are told: each container's last known state, by name.
+  std::map<std::string, nlohmann::json> known_;
+  std::set<int> subscribers_;  // client sockets
+  std::unique_ptr<HealthMonitor> health_;
+  std::unique_ptr<Restarts> restarts_;
+  std::unique_ptr<PortProxy> ports_;  // published ports, see port_proxy.h
   bool stop_ = false;
 };
 

@@ -12,7 +12,51 @@ check() {
   else
     echo "FAIL: $name" >&2
     failures=$((failures + 1))
+    return 1
   fi
 }
 
 contains() { grep -qF -- "$2" <<<"$1"; }
+
+# Nothing of project $1 is left (uses $work, BOXCOMPOSE_ROOT and BOXCOMPOSE_STATE): links
+# but lo, mounts under $work, cgroups, processes, state files, runtime records, container
+# directories.
+project_leaks() {
+  local project=$1
+  local links mounts cgroups procs state=0 runtime containers
+  links=$(ip -o link show | grep -v ': lo:' | wc -l)
+  mounts=$(grep -c " $work/" /proc/self/mountinfo)
+  cgroups=$(find /sys/fs/cgroup -maxdepth 6 -type d -path "*boxcompose/$project*" 2>/dev/null | wc -l)
+  procs=$(grep -l "boxcompose/$project/" /proc/[0-9]*/cgroup 2>/dev/null | wc -l)
+  [[ -e "$BOXCOMPOSE_STATE/projects/$project" ]] && state=1
+  runtime=$(ls "$BOXCOMPOSE_STATE/runtime" 2>/dev/null | grep -c "^$project-")
+  containers=$(ls "$BOXCOMPOSE_ROOT/containers" 2>/dev/null | grep -c "^$project-")
+  if [[ "$links$mounts$cgroups$procs$state$runtime$containers" != 0000000 ]]; then
+    echo "leaked: links=$links mounts=$mounts cgroups=$cgroups procs=$procs state=$state" \
+      "runtime=$runtime containers=$containers" >&2
+    return 0
+  fi
+  return 1
+}
+no_project_leaks() { ! project_leaks "$1"; }
+
+# A busybox image NAME:TAG with every applet, root and an "app" user (uid 1000).
+import_busybox() {
+  local bc=$1 reference=$2 rootfs
+  rootfs=$(mktemp -d "$work/rootfs.XXXXXX")
+  mkdir -p "$rootfs"/{bin,etc,tmp,home/app}
+  cp /bin/busybox "$rootfs/bin/busybox"
+  for applet in $(/bin/busybox --list); do
+    [[ -e "$rootfs/bin/$applet" ]] || ln -s busybox "$rootfs/bin/$applet"
+  done
+  printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\n' >"$rootfs/etc/passwd"
+  printf 'root:x:0:\napp:x:1000:\n' >"$rootfs/etc/group"
+  chmod 1777 "$rootfs/tmp"
+  "$bc" image import -c 'CMD ["sh"]' "$rootfs" "$reference" >/dev/null
+}
+
+# Waits up to 5 s for a command to succeed.
+eventually() {
+  for _ in $(seq 50); do "$@" && return 0; sleep 0.1; done
+  "$@"
+}

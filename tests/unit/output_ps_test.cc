@@ -119,7 +119,8 @@ TEST(PsJson, OneObjectPerLineWithComposeKeys) {
             (std::vector<std::string>{
                 "Command",      "CreatedAt",  "ExitCode", "Health", "ID",       "Image", "Labels",
                 "LocalVolumes", "Mounts",     "Name",     "Names",  "Networks", "Ports", "Project",
-                "Publishers",   "RunningFor", "Service",  "Size",   "State",    "Status"}));
+                "Publishers",   "RestartCount", "RunningFor", "Service", "Size", "State",
+                "Status"}));
   EXPECT_EQ(j["Command"], "\"sleep 1000\"");
   EXPECT_EQ(j["ID"], "0123456789ab");
   EXPECT_EQ(j["Labels"], "com.docker.compose.project=proj,com.docker.compose.service=web");

@@ -1,0 +1,129 @@
+#include "engine/terminal_relay.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "boxrt/console.h"
+#include "boxrt/container.h"
+#include "engine/error.h"
+
+namespace engine {
+namespace {
+
+// Writes all of `n` bytes; false when the other side is gone.
+bool write_all(int fd, const char* data, size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, data, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && errno == EAGAIN) {
+      pollfd p = {fd, POLLOUT, 0};
+      ::poll(&p, 1, 100);
+      continue;
+    }
+    if (w <= 0) return false;
+    data += w;
+    n -= static_cast<size_t>(w);
+  }
+  return true;
+}
+
+// Copies what is readable now; false on EOF or EIO (the pty's slave side is gone).
+bool copy_available(int from, int to) {
+  char buf[8192];
+  ssize_t n = ::read(from, buf, sizeof buf);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
+  if (n <= 0) return false;
+  return write_all(to, buf, static_cast<size_t>(n));
+}
+
+// Exited, without reaping it (the exit status stays for wait_exit_code).
+bool exited(pid_t pid) {
+  siginfo_t info = {};
+  return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+         info.si_pid == pid;
+}
+
+void drain(int master) {
+  for (;;) {
+    pollfd p = {master, POLLIN, 0};
+    if (::poll(&p, 1, 0) <= 0 || !copy_available(master, 1)) return;
+  }
+}
+
+}  // namespace
+
+bool wants_terminal(bool no_tty) {
+  return !no_tty && ::isatty(0) == 1;
+}
+
+TerminalRelay::TerminalRelay() {
+  char tmpl[] = "/tmp/boxcompose-console-XXXXXX";
+  if (!::mkdtemp(tmpl)) throw Error::sys("mkdtemp", tmpl, errno);
+  dir_ = tmpl;
+  path_ = dir_ + "/console.sock";
+  listener_ = boxrt::UniqueFd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!listener_) throw Error::sys("socket", "console", errno);
+  sockaddr_un addr = {};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, path_.c_str(), sizeof addr.sun_path - 1);
+  if (::bind(listener_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0 ||
+      ::listen(listener_.get(), 1) < 0)
+    throw Error::sys("listen on", path_, errno);
+}
+
+TerminalRelay::~TerminalRelay() {
+  if (raw_) ::tcsetattr(0, TCSANOW, &saved_);
+  ::unlink(path_.c_str());
+  ::rmdir(dir_.c_str());
+}
+
+void TerminalRelay::receive() {
+  // The runtime connected and sent the master before create/exec returned: no blocking.
+  boxrt::UniqueFd conn(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+  if (!conn) throw Error::sys("accept on", path_, errno);
+  master_ = boxrt::recv_fd(conn.get());
+  listener_.reset();
+  if (::isatty(0) && ::tcgetattr(0, &saved_) == 0) {
+    struct termios raw = saved_;
+    ::cfmakeraw(&raw);
+    raw_ = ::tcsetattr(0, TCSANOW, &raw) == 0;
+  }
+  sync_size();
+}
+
+// Polled rather than on SIGWINCH: under the supervisor (`run`) we are not in the
+// terminal's foreground process group, so the signal never reaches us.
+void TerminalRelay::sync_size() {
+  struct winsize ws = {};
+  if (!::isatty(0) || ::ioctl(0, TIOCGWINSZ, &ws) < 0) return;
+  if (ws.ws_row == size_.ws_row && ws.ws_col == size_.ws_col) return;
+  size_ = ws;
+  ::ioctl(master_.get(), TIOCSWINSZ, &ws);
+}
+
+int TerminalRelay::relay(pid_t pid) {
+  int master = master_.get();
+  ::fcntl(master, F_SETFL, ::fcntl(master, F_GETFL) | O_NONBLOCK);
+  bool stdin_open = true, master_open = true;
+  while (master_open) {
+    pollfd fds[2] = {{master, POLLIN, 0}, {stdin_open ? 0 : -1, POLLIN, 0}};
+    int n = ::poll(fds, 2, 100);
+    if (n < 0 && errno != EINTR) throw Error::sys("poll", "the terminal", errno);
+    sync_size();
+    if (n > 0 && fds[0].revents) master_open = copy_available(master, 1);
+    if (n > 0 && stdin_open && fds[1].revents) stdin_open = copy_available(0, master);
+    // A daemon of the container may keep the slave open: the process's exit decides.
+    if (n == 0 && exited(pid)) break;
+  }
+  drain(master);
+  return boxrt::wait_exit_code(pid);
+}
+
+}  // namespace engine

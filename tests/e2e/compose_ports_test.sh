@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# Published ports: `ports:` bound on the host and proxied by the project's supervisor to
+# busybox containers, run inside a network namespace of the test's own (with lo up), with
+# BOXCOMPOSE_ROOT and BOXCOMPOSE_STATE in a temporary directory. After every scenario:
+# no link, mount, cgroup, process or state file of the project is left.
+#   tests/e2e/compose_ports_test.sh BOXCOMPOSE [TCP_TOOL]
+# TCP_TOOL (bench/ports/tcp_tool, static) serves UDP in a container; without it the UDP
+# scenario is skipped, and says so.
+set -uo pipefail
+if [[ "${1:-}" != --inside ]]; then
+  exec unshare --net -- "$0" --inside "$@"
+fi
+shift
+bc=$(realpath "$1")
+tool=${2:+$(realpath "$2")}
+ip link set lo up
+work=$(mktemp -d /tmp/bc-ports.XXXXXX)
+export BOXCOMPOSE_ROOT="$work/root" BOXCOMPOSE_STATE="$work/state"
+source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
+holders=()
+
+cleanup() {
+  for pid in "${holders[@]}"; do kill "$pid" 2>/dev/null; done
+  for p in $(ls "$BOXCOMPOSE_STATE/projects" 2>/dev/null); do "$bc" -p "$p" down -v -t 0 >/dev/null 2>&1; done
+  grep -o " $work[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+quiet() { "$@" >/dev/null 2>&1; }
+fails() { ! "$@"; }
+
+# Nothing of project $1 is left: links (but lo), mounts, cgroups, processes, state.
+no_leaks() {
+  local project=$1 links mounts cgroups procs
+  links=$(ip -o link show | grep -v ': lo:' | wc -l)
+  mounts=$(grep -c " $work/" /proc/self/mountinfo)
+  cgroups=$(find /sys/fs/cgroup -maxdepth 6 -type d -path "*boxcompose/$project*" 2>/dev/null | wc -l)
+  procs=$(grep -l "boxcompose/$project/" /proc/[0-9]*/cgroup 2>/dev/null | wc -l)
+  local state=0
+  [[ -e "$BOXCOMPOSE_STATE/projects/$project" ]] && state=1
+  local runtime
+  runtime=$(ls "$BOXCOMPOSE_STATE/runtime" 2>/dev/null | grep -c "^$project-")
+  local containers
+  containers=$(ls "$BOXCOMPOSE_ROOT/containers" 2>/dev/null | grep -c "^$project-")
+  if [[ "$links$mounts$cgroups$procs$state$runtime$containers" != 0000000 ]]; then
+    find "$BOXCOMPOSE_STATE/projects/$project" >&2 2>/dev/null
+    echo "leaked: links=$links mounts=$mounts cgroups=$cgroups procs=$procs state=$state" \
+      "runtime=$runtime containers=$containers" >&2
+    return 1
+  fi
+}
+
+# Nothing of container $1 was made: no runtime record, root, mount or cgroup.
+no_container() {
+  local name=$1
+  [[ ! -e "$BOXCOMPOSE_STATE/runtime/$name" && ! -e "$BOXCOMPOSE_ROOT/containers/$name" ]] &&
+    ! grep -q "/$name/" /proc/self/mountinfo &&
+    [[ -z "$(find /sys/fs/cgroup -maxdepth 7 -type d -name "$name" 2>/dev/null)" ]]
+}
+
+# Waits up to 5 s for a command to succeed.
+eventually() {
+  for _ in $(seq 50); do "$@" && return 0; sleep 0.1; done
+  "$@"
+}
+
+fetch() { busybox wget -T 3 -qO- "$1" 2>/dev/null; }
+serves() { fetch "$1" | grep -q "hello from web"; }
+# A listener of our own on a port (busybox nc -l), for as long as the test needs it.
+hold_port() {
+  busybox nc -l -p "$1" </dev/null >/dev/null 2>&1 &
+  holders+=($!)
+  eventually quiet sh -c "grep -qi ':$(printf '%04X' "$1") .* 0A ' /proc/net/tcp /proc/net/tcp6"
+}
+# The port can be bound by someone else now: a listener lives (tcp: busybox nc -l,
+# udp: the tool's echo server).
+bindable() {
+  local port=$1 pid
+  if [[ "${2:-tcp}" = udp ]]; then
+    "$tool" udp-echo "$port" </dev/null >/dev/null 2>&1 &
+  else
+    busybox nc -l -p "$port" </dev/null >/dev/null 2>&1 &
+  fi
+  pid=$!
+  sleep 0.3
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
+    wait "$pid" 2>/dev/null
+    return 0
+  fi
+  return 1
+}
+
+# --- image: busybox (+ the static tcp_tool for UDP)
+rootfs="$work/rootfs"
+mkdir -p "$rootfs"/{bin,etc,tmp,www}
+cp /bin/busybox "$rootfs/bin/busybox"
+for applet in $(/bin/busybox --list); do [[ -e "$rootfs/bin/$applet" ]] || ln -s busybox "$rootfs/bin/$applet"; done
+[[ -n "$tool" ]] && cp "$tool" "$rootfs/bin/tcp_tool"
+printf 'root:x:0:0:root:/root:/bin/sh\n' >"$rootfs/etc/passwd"
+printf 'root:x:0:\n' >"$rootfs/etc/group"
+echo "hello from web" >"$rootfs/www/index.html"
+chmod 1777 "$rootfs/tmp"
+check "import busybox" quiet "$bc" image import -c 'CMD ["sh"]' "$rootfs" bb:test
+
+proj="$work/ports"
+mkdir -p "$proj"
+cat >"$proj/compose.yaml" <<'YAML'
+name: ports
+services:
+  web:
+    image: bb:test
+    command: httpd -f -p 80 -h /www
+    ports:
+      - "127.0.0.1:8080:80"
+      - "80"
+    expose: ["9000"]
+YAML
+if [[ -n "$tool" ]]; then
+  cat >>"$proj/compose.yaml" <<'YAML'
+  echo:
+    image: bb:test
+    command: tcp_tool udp-echo 5353
+    ports:
+      - target: 5353
+        published: "5353"
+        host_ip: 127.0.0.1
+        protocol: udp
+YAML
+fi
+cd "$proj"
+
+# --- up: a fixed and a random port, reached from the host side
+out=$("$bc" up -d 2>&1)
+check "up -d exits 0" test $? = 0 || echo "$out" >&2
+check "no 'not published' warning any more" fails contains "$out" "not published yet"
+check "published 127.0.0.1:8080 serves" eventually serves http://127.0.0.1:8080/
+check "nc through the published port" eventually sh -c \
+  "printf 'GET / HTTP/1.0\r\n\r\n' | busybox nc 127.0.0.1 8080 | grep -q 'hello from web'"
+random=$("$bc" port web 80)
+check "port prints the random binding" grep -qE '^0\.0\.0\.0:[0-9]+$' <<<"$random" || echo "port: $random" >&2
+random_port=${random##*:}
+check "random port serves on 127.0.0.1" serves "http://127.0.0.1:$random_port/"
+check "random port serves on [::1] too" serves "http://[::1]:$random_port/"
+check "port of the fixed binding" test "$("$bc" port web 80 2>&1 | head -1)" = "$random"
+out=$("$bc" port web 81 2>&1)
+check "port of an unpublished port fails" test $? = 1
+check "port says it is not published" contains "$out" "no port 81/tcp is published for service web"
+ps=$("$bc" ps)
+check "ps PORTS: the fixed port" contains "$ps" "127.0.0.1:8080->80/tcp"
+check "ps PORTS: the random port, IPv4 and IPv6" contains "$ps" "0.0.0.0:$random_port->80/tcp, [::]:$random_port->80/tcp"
+check "ps PORTS: exposed only" contains "$ps" "9000/tcp"
+check "ps --format json lists publishers" contains "$("$bc" ps --format json)" "\"PublishedPort\":8080"
+if [[ -n "$tool" ]]; then
+  check "port --protocol udp" test "$("$bc" port --protocol udp echo 5353)" = "127.0.0.1:5353"
+  check "udp through a published port" eventually quiet sh -c \
+    "'$tool' udp-send 127.0.0.1 5353 ping-over-udp | grep -q ping-over-udp"
+  check "a second udp client gets its own replies" quiet sh -c \
+    "'$tool' udp-send 127.0.0.1 5353 second-client | grep -q second-client"
+else
+  echo "SKIP: udp through a published port (no tcp_tool given)" >&2
+fi
+
+# --- stop / start: the ports close, then come back on the same host ports
+check "stop web" quiet "$bc" stop -t 1 web
+check "stopped web: 8080 refused" eventually fails serves http://127.0.0.1:8080/
+check "stopped web: 8080 free" eventually bindable 8080
+check "start web" quiet "$bc" start web
+check "started web serves on 8080 again" eventually serves http://127.0.0.1:8080/
+check "restarted web keeps its random port" test "$("$bc" port web 80)" = "$random"
+check "restarted web serves on its random port" eventually serves "http://127.0.0.1:$random_port/"
+check "restart web" quiet "$bc" restart -t 1 web
+check "web serves after restart" eventually serves http://127.0.0.1:8080/
+
+# --- down frees the ports
+check "down" quiet "$bc" down -t 1
+check "nothing leaked after down" no_leaks ports
+check "8080 is free after down" bindable 8080
+check "the random port is free after down" bindable "$random_port"
+if [[ -n "$tool" ]]; then
+  check "udp 5353 is free after down" bindable 5353 udp
+fi
+
+# --- a port in use: up fails naming the port and its holder, makes nothing of it
+busy="$work/busy"
+mkdir -p "$busy"
+cat >"$busy/compose.yaml" <<'YAML'
+name: busy
+services:
+  web:
+    image: bb:test
+    command: httpd -f -p 80 -h /www
+    ports: ["8090:80"]
+YAML
+hold_port 8090
+holder=${holders[-1]}
+out=$("$bc" -f "$busy/compose.yaml" up -d 2>&1)
+check "up on a port in use exits 1" test $? = 1
+check "the error names the service, port and holder" contains "$out" \
+  "service web: port 8090/tcp on 0.0.0.0 is already in use (by pid $holder busybox)"
+check "nothing of the container was made" no_container busy-web-1
+check "down after the failed up" quiet "$bc" -f "$busy/compose.yaml" down -t 0
+check "nothing leaked after the failed up" no_leaks busy
+kill "$holder"
+
+# --- two services of one file on the same port: the second fails the same way
+twice="$work/twice"
+mkdir -p "$twice"
+cat >"$twice/compose.yaml" <<'YAML'
+name: twice
+services:
+  one:
+    image: bb:test
+    command: httpd -f -p 80 -h /www
+    ports: ["127.0.0.1:8095:80"]
+  two:
+    image: bb:test
+    command: httpd -f -p 80 -h /www
+    ports: ["127.0.0.1:8095:80"]
+YAML
+out=$("$bc" -f "$twice/compose.yaml" up -d 2>&1)
+check "the same port twice fails" test $? = 1
+check "the second names the port in use" contains "$out" \
+  "port 8095/tcp on 127.0.0.1 is already in use (by pid"
+check "the first one serves" eventually serves http://127.0.0.1:8095/
+check "down after the double publish" quiet "$bc" -f "$twice/compose.yaml" down -t 0
+check "nothing leaked after the double publish" no_leaks twice
+check "8095 is free after down" bindable 8095
+
+echo "ports e2e: $passes passed, $failures failed"
+[[ $failures = 0 ]]
