@@ -6,6 +6,8 @@
 //                                    prints "throughput_mb_s <value>"
 //   tcp_tool connect HOST PORT N     N times: connect, send a byte, read the answer, close;
 //                                    prints "connections_per_s <value>"
+//   tcp_tool echo-check HOST PORT MB send MB megabytes of a pattern to an echo server,
+//                                    half-close, check every byte comes back, then EOF
 //   tcp_tool udp-echo PORT           echo every datagram back to its sender
 //   tcp_tool udp-send HOST PORT TEXT send TEXT, print the reply (2 s timeout, exit 1)
 // IPv4 addresses only (what the benchmark uses).
@@ -15,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -119,6 +122,50 @@ int connect_n(const char* host, const char* port, long count) {
   return 0;
 }
 
+char pattern_byte(std::size_t i) {
+  return static_cast<char>((i * 2654435761u) >> 13);
+}
+
+int echo_check(const char* host, const char* port, long mb) {
+  const std::size_t total = static_cast<std::size_t>(mb) << 20;
+  int fd = connected(host, port);
+  std::thread writer([fd, total] {
+    std::vector<char> buf(1 << 16);
+    for (std::size_t sent = 0; sent < total;) {
+      std::size_t chunk = std::min(buf.size(), total - sent);
+      for (std::size_t i = 0; i < chunk; ++i)
+        buf[i] = pattern_byte(sent + i);
+      for (std::size_t done = 0; done < chunk;) {
+        ssize_t n = ::write(fd, buf.data() + done, chunk - done);
+        if (n <= 0) die("send");
+        done += static_cast<std::size_t>(n);
+      }
+      sent += chunk;
+    }
+    ::shutdown(fd, SHUT_WR);  // the server sees the end, echoes the rest and closes
+  });
+  std::vector<char> buf(1 << 16);
+  std::size_t received = 0;
+  for (;;) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0) die("receive");
+    if (n == 0) break;
+    for (ssize_t i = 0; i < n; ++i)
+      if (buf[i] != pattern_byte(received + i)) {
+        std::fprintf(stderr, "tcp_tool: byte %zu differs\n", received + i);
+        std::exit(1);
+      }
+    received += static_cast<std::size_t>(n);
+  }
+  writer.join();
+  if (received != total) {
+    std::fprintf(stderr, "tcp_tool: %zu of %zu bytes came back\n", received, total);
+    return 1;
+  }
+  std::printf("echo ok %zu bytes\n", received);
+  return 0;
+}
+
 int udp_echo(const char* port) {
   int fd = bound_socket(SOCK_DGRAM, port);
   char buf[65536];
@@ -148,7 +195,7 @@ int udp_send(const char* host, const char* port, const std::string& text) {
 int usage() {
   std::fprintf(stderr,
                "usage: tcp_tool serve PORT | send HOST PORT MB | connect HOST PORT N |\n"
-               "       udp-echo PORT | udp-send HOST PORT TEXT\n");
+               "       echo-check HOST PORT MB | udp-echo PORT | udp-send HOST PORT TEXT\n");
   return 2;
 }
 
@@ -159,6 +206,7 @@ int main(int argc, char** argv) {
   if (verb == "serve" && argc == 3) return serve(argv[2]);
   if (verb == "send" && argc == 5) return send_mb(argv[2], argv[3], std::atol(argv[4]));
   if (verb == "connect" && argc == 5) return connect_n(argv[2], argv[3], std::atol(argv[4]));
+  if (verb == "echo-check" && argc == 5) return echo_check(argv[2], argv[3], std::atol(argv[4]));
   if (verb == "udp-echo" && argc == 3) return udp_echo(argv[2]);
   if (verb == "udp-send" && argc == 5) return udp_send(argv[2], argv[3], argv[4]);
   return usage();

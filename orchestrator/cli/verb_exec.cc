@@ -33,7 +33,9 @@ void run_exec(CLI::App* verb, const GlobalOptions& global, ExecFlags flags) {
 void add_exec_verb(CLI::App& app, const GlobalOptions& global) {
   auto flags = std::make_shared<ExecFlags>();
   CLI::App* verb = app.add_subcommand("exec", "Execute a command in a running container");
+  // Not passed up to the global options: everything after SERVICE is the command's.
   verb->prefix_command();
+  verb->fallthrough(false);
   verb->add_flag("-d,--detach", flags->engine.detach,
                  "Detached mode: run command in the background");
   verb->add_option("-u,--user", flags->engine.user, "Run the command as this user")

@@ -43,7 +43,9 @@ void run_run(CLI::App* verb, const GlobalOptions& global, RunFlags flags) {
 void add_run_verb(CLI::App& app, const GlobalOptions& global) {
   auto flags = std::make_shared<RunFlags>();
   CLI::App* verb = app.add_subcommand("run", "Run a one-off command on a service");
+  // Not passed up to the global options: everything after SERVICE is the command's.
   verb->prefix_command();
+  verb->fallthrough(false);
   verb->add_flag("--rm", flags->engine.remove, "Automatically remove the container when it exits");
   verb->add_flag("-d,--detach", flags->engine.detach,
                  "Run container in background and print container ID");

@@ -159,7 +159,7 @@ Source open_source(const Side& side, const std::string& path) {
     name = ".";
   }
   s.parent = side.open(parent, O_PATH | O_DIRECTORY);
-  if (!s.parent) throw Error::sys("open", side.name(parent), errno);
+  if (!s.parent) throw Error::sys("open", side.name(path), errno);
   s.name = name;
   struct stat st;
   if (::fstatat(s.parent.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
@@ -191,7 +191,7 @@ Target open_target(const Side& side, const std::string& path, const Source& src)
     throw Error("cp: destination directory " + side.name(path) + " does not exist");
   auto [parent, name] = split_last(path);
   UniqueFd dir = side.open(parent, O_PATH | O_DIRECTORY);
-  if (!dir) throw Error::sys("open", side.name(parent), errno);
+  if (!dir) throw Error::sys("open", side.name(path) + " (its directory " + parent + ")", errno);
   return {std::move(dir), name};
 }
 

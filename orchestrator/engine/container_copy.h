@@ -28,7 +28,7 @@ struct CopyOptions {
 
 // Copies `src` to `dest` with docker cp's rules: into DEST when it is a directory (as
 // DEST/<name of SRC>), as DEST otherwise; "SRC/." copies a directory's contents. Modes and
-// modification times are kept; symlinks are copied as symlinks. `container_root` is the
+// modification times are kept; symlinks are copied as symlinks. `container_pid` is the
 // container's init pid; exactly one endpoint is in the container.
 void copy_path(pid_t container_pid, const CopyEndpoint& src, const CopyEndpoint& dest,
                const CopyOptions& options);

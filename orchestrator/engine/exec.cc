@@ -2,6 +2,8 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -44,16 +46,24 @@ const ContainerRecord& pick_replica(const ProjectState& state, const std::string
 // -u as `user:` is resolved: in the container's own files, seen through its root.
 void apply_user(boxrt::Process& p, const std::string& spec, pid_t init_pid) {
   UserDb db = load_user_db("/proc/" + std::to_string(init_pid) + "/root");
-  ResolvedUser u;
-  try {
-    u = resolve_user(spec, {}, db);
-  } catch (const std::exception& e) {
-    throw Error("user " + spec + ": " + e.what());
-  }
+  ResolvedUser u = resolve_user(spec, {}, db);  // its errors name the user
   p.user.uid = u.uid;
   p.user.gid = u.gid;
   p.user.additional_gids = u.additional_gids;
   boxrt::set_env(p.env, "HOME=" + u.home);
+}
+
+// --privileged: every capability this process may hand on (its bounding set), as the
+// docker daemon grants those it has; a host that withholds one (say CAP_SYS_RESOURCE)
+// would refuse the whole set otherwise.
+std::vector<std::string> privileged_capabilities() {
+  std::vector<std::string> out;
+  for (const auto& name : all_capabilities()) {
+    cap_value_t v;
+    if (::cap_from_name(name.c_str(), &v) == 0 && ::prctl(PR_CAPBSET_READ, v, 0, 0, 0) == 1)
+      out.push_back(name);
+  }
+  return out;
 }
 
 boxrt::Process exec_process_for(const boxrt::Process& base, const ExecOptions& o, pid_t pid) {
@@ -61,7 +71,7 @@ boxrt::Process exec_process_for(const boxrt::Process& base, const ExecOptions& o
   over.args = o.command;
   over.cwd = o.workdir;
   over.tty = o.tty;
-  if (o.privileged) over.caps = all_capabilities();
+  if (o.privileged) over.caps = privileged_capabilities();
   boxrt::Process p = boxrt::exec_process(base, over);
   if (!o.user.empty()) apply_user(p, o.user, pid);
   // After the user's HOME: an explicit -e HOME=... wins.

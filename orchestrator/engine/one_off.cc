@@ -111,6 +111,8 @@ Launched create_one_off(const Paths& paths, const CreateRequest& req, TerminalRe
     ctx.state().working_dir = req.project->working_dir;
     ctx.state().files = req.project->files;
   }
+  if (ctx.state().containers.count(req.name))
+    throw Error("container name \"" + req.name + "\" is already in use");
   ensure_service_networks(ctx, *req.project, *req.service);
   ContainerRecord& c = begin_create(ctx, req);
   try {

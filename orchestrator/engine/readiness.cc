@@ -1,6 +1,9 @@
 #include "engine/readiness.h"
 
 #include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
 
 #include <cerrno>
 #include <set>
@@ -37,6 +40,25 @@ std::optional<Readiness> readiness_of(compose::DependencyCondition condition) {
       return std::nullopt;
   }
 }
+
+// SIGCHLD as a descriptor while it lives (blocked, then restored).
+class ChildSignals {
+ public:
+  ChildSignals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    ::sigprocmask(SIG_BLOCK, &set, &old_);
+    fd_.reset(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+    if (!fd_) throw Error::sys("signalfd", "SIGCHLD", errno);
+  }
+  ~ChildSignals() { ::sigprocmask(SIG_SETMASK, &old_, nullptr); }
+  int fd() const { return fd_.get(); }
+
+ private:
+  sigset_t old_;
+  boxrt::UniqueFd fd_;
+};
 
 }  // namespace
 
@@ -84,6 +106,7 @@ ReadinessWaiter::ReadinessWaiter(const Paths& paths, const std::string& project)
 }
 
 void ReadinessWaiter::apply(const nlohmann::json& event) {
+  if (!event.contains("container")) return;  // a reply, not an event
   std::string op = event.value("op", "");
   std::string name = event.value("container", "");
   View& v = views_[name];
@@ -139,7 +162,19 @@ ReadinessWaiter::Verdict ReadinessWaiter::judge(const ReadinessTarget& t, std::s
   return Verdict::kWaiting;
 }
 
-bool ReadinessWaiter::next_event(std::optional<std::chrono::steady_clock::time_point> deadline) {
+void ReadinessWaiter::reap_children() {
+  for (;;) {
+    int status;
+    pid_t pid = ::waitpid(-1, &status, WNOHANG);
+    if (pid <= 0) return;
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    // The reply comes back among the events; apply() passes over it.
+    send_message(client_.fd(), {{"op", "reaped"}, {"pid", pid}, {"code", code}});
+  }
+}
+
+bool ReadinessWaiter::next_event(std::optional<std::chrono::steady_clock::time_point> deadline,
+                                 int children) {
   for (;;) {
     int timeout = -1;
     if (deadline) {
@@ -148,11 +183,17 @@ bool ReadinessWaiter::next_event(std::optional<std::chrono::steady_clock::time_p
       if (left.count() <= 0) return false;
       timeout = static_cast<int>(left.count()) + 1;
     }
-    pollfd p{client_.fd(), POLLIN, 0};
-    int n = ::poll(&p, 1, timeout);
+    pollfd p[2] = {{client_.fd(), POLLIN, 0}, {children, POLLIN, 0}};
+    int n = ::poll(p, 2, timeout);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) throw Error::sys("poll", "supervisor events", errno);
-    if (n == 0) continue;  // the deadline check above ends it
+    if (p[1].revents) {
+      signalfd_siginfo info;
+      while (::read(children, &info, sizeof info) == sizeof info) {
+      }
+      reap_children();
+    }
+    if (!(p[0].revents & (POLLIN | POLLHUP))) continue;
     std::optional<Message> msg = receive_message(client_.fd());
     if (!msg) throw Error("the project's supervisor went away while waiting for containers");
     apply(msg->body);
@@ -162,6 +203,8 @@ bool ReadinessWaiter::next_event(std::optional<std::chrono::steady_clock::time_p
 
 void ReadinessWaiter::wait(const std::vector<ReadinessTarget>& targets, Reporter& report,
                            std::optional<std::chrono::steady_clock::time_point> deadline) {
+  ChildSignals children;
+  reap_children();  // exits before SIGCHLD was blocked
   std::vector<bool> settled(targets.size(), false);
   for (const auto& t : targets)
     report.event(progress_event(ResourceKind::Container, t.container, "Waiting", false));
@@ -192,7 +235,7 @@ void ReadinessWaiter::wait(const std::vector<ReadinessTarget>& targets, Reporter
       throw Error(why);
     }
     if (waiting == 0) return;
-    if (!next_event(deadline)) {
+    if (!next_event(deadline, children.fd())) {
       std::string names;
       for (std::size_t i = 0; i < targets.size(); ++i)
         if (!settled[i]) names += (names.empty() ? "" : ", ") + targets[i].container;

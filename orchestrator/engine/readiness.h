@@ -59,8 +59,11 @@ class ReadinessWaiter {
   };
   enum class Verdict { kWaiting, kReady, kFailed };
   Verdict judge(const ReadinessTarget& t, std::string& why) const;
-  // Applies one pushed event; false when none came before the deadline.
-  bool next_event(std::optional<std::chrono::steady_clock::time_point> deadline);
+  // Applies one pushed event; false when none came before the deadline. `children` is a
+  // signalfd for SIGCHLD: containers this process made are its children, and it reaps
+  // them and tells the supervisor (which would only see them once this process exits).
+  bool next_event(std::optional<std::chrono::steady_clock::time_point> deadline, int children);
+  void reap_children();
   void apply(const nlohmann::json& event);
 
   SupervisorClient client_;

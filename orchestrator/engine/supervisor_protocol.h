@@ -20,6 +20,8 @@
 //            connection receives {"op":"start"|"exit"|"health","container",...} events.
 //   stopping containers: the user stops these; no restart policy brings them back.
 //   may_restart container -> restart: false once the user stopped it.
+//   reaped   pid, code: a container the sender made (so its child) exited and was reaped
+//            there; recorded and published as if the supervisor had reaped it.
 //   ping     -> pid
 //   shutdown the supervisor exits once it has replied.
 #pragma once

@@ -231,6 +231,10 @@ json Supervisor::handle(Client& client, engine::Message& msg) {
   if (op == "publish_ports") return ports_->publish(msg);
   if (op == "unpublish_ports") return ports_->unpublish(msg.body);
   if (op == "subscribe") return subscribe(client.sock.get());
+  if (op == "reaped") {  // a container whose parent was the worker that made it
+    record_exit(msg.body.at("pid").get<pid_t>(), msg.body.at("code").get<int>());
+    return {{"ok", true}};
+  }
   if (op == "stopping") {
     restarts_->stopping(msg.body.at("containers").get<std::vector<std::string>>());
     return {{"ok", true}};
@@ -274,6 +278,7 @@ json Supervisor::watch(engine::Message& msg) {
     ++w.open_streams;
   }
   watch_health_and_restarts(w.name, msg.body);
+  publish({{"op", "start"}, {"container", w.name}, {"health", known_[w.name].value("health", "")}});
   return {{"ok", true}};
 }
 

@@ -17,8 +17,9 @@ namespace {
 
 using boxrt::UniqueFd;
 
-// Each pipe holds up to this much in flight per direction.
-constexpr int kPipeSize = 256 * 1024;
+// Each pipe holds up to this much in flight per direction: it bounds what a connection
+// with a slow side pins (twice this); 1 MiB pipes moved no more bytes per second here.
+constexpr std::size_t kPipeSize = 256 * 1024;
 // Rounds of read-then-write per event, so one busy connection cannot starve the others.
 constexpr int kRoundsPerEvent = 8;
 // Connections accepted per wake-up, for the same reason.
@@ -34,7 +35,7 @@ bool make_pipe(UniqueFd& read_end, UniqueFd& write_end) {
   if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) return false;
   read_end.reset(fds[0]);
   write_end.reset(fds[1]);
-  ::fcntl(fds[1], F_SETPIPE_SZ, kPipeSize);  // a smaller pipe only costs speed
+  ::fcntl(fds[1], F_SETPIPE_SZ, static_cast<int>(kPipeSize));  // a smaller pipe only costs speed
   return true;
 }
 
@@ -124,34 +125,43 @@ bool TcpRelay::finish_connect() {
   return true;
 }
 
+// Fills the pipe from `from` (as far as it holds), then empties it into `to`: large
+// batches, few calls per byte.
 bool TcpRelay::pump(Direction& d) {
   for (int round = 0; round < kRoundsPerEvent; ++round) {
+    bool source_empty = false;
+    while (!d.eof && d.pending < kPipeSize) {
+      ssize_t n = ::splice(d.from, nullptr, d.pipe_write.get(), nullptr, kPipeSize - d.pending,
+                           SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+      if (n > 0) {
+        d.pending += static_cast<std::size_t>(n);
+      } else if (n == 0) {
+        d.eof = true;
+      } else if (errno == EAGAIN) {
+        // With an empty pipe EAGAIN can only mean `from` has nothing now; otherwise the
+        // pipe may be full: empty it, then read again.
+        source_empty = d.pending == 0;
+        break;
+      } else if (errno != EINTR) {
+        return false;
+      }
+    }
     while (d.pending > 0) {
       ssize_t n = ::splice(d.pipe_read.get(), nullptr, d.to, nullptr, d.pending,
                            SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-      if (n > 0) {
+      if (n > 0)
         d.pending -= static_cast<std::size_t>(n);
-        continue;
-      }
-      if (n < 0 && errno == EINTR) continue;
-      return n < 0 && errno == EAGAIN;  // EAGAIN: wait until `to` takes more
+      else if (n < 0 && errno == EAGAIN)
+        return true;  // wait until `to` takes more; `from` is not read meanwhile
+      else if (!(n < 0 && errno == EINTR))
+        return false;
     }
     if (d.eof) {
       if (!d.shut) ::shutdown(d.to, SHUT_WR);
       d.shut = true;
       return true;
     }
-    // The pipe is empty here, so EAGAIN can only mean `from` has nothing now.
-    ssize_t n = ::splice(d.from, nullptr, d.pipe_write.get(), nullptr, kPipeSize,
-                         SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-    if (n > 0)
-      d.pending += static_cast<std::size_t>(n);
-    else if (n == 0)
-      d.eof = true;
-    else if (errno == EAGAIN)
-      return true;
-    else if (errno != EINTR)
-      return false;
+    if (source_empty) return true;
   }
   return true;  // more may be waiting: level-triggered epoll calls again
 }

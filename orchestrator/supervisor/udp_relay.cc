@@ -35,7 +35,8 @@ UdpListener::UdpListener(Supervisor& loop, UniqueFd sock, SocketAddress target)
     : loop_(loop),
       sock_(std::move(sock)),
       timer_(::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)),
-      target_(target) {
+      target_(target),
+      buffer_(kMaxDatagram) {
   ::fcntl(sock_.get(), F_SETFL, ::fcntl(sock_.get(), F_GETFL) | O_NONBLOCK);
   loop_.watch_fd(sock_.get(), EPOLLIN, [this](uint32_t) { on_datagrams(); });
   if (timer_) loop_.watch_fd(timer_.get(), EPOLLIN, [this](uint32_t) { on_sweep(); });
@@ -49,7 +50,7 @@ UdpListener::~UdpListener() {
 }
 
 void UdpListener::on_datagrams() {
-  std::vector<char> buf(kMaxDatagram);
+  std::vector<char>& buf = buffer_;
   for (int i = 0; i < kDatagramsPerEvent; ++i) {
     SocketAddress client;
     client.length = sizeof client.storage;
@@ -87,7 +88,7 @@ void UdpListener::on_replies(const std::string& key) {
   auto it = flows_.find(key);
   if (it == flows_.end()) return;
   Flow& flow = *it->second;
-  std::vector<char> buf(kMaxDatagram);
+  std::vector<char>& buf = buffer_;
   for (int i = 0; i < kDatagramsPerEvent; ++i) {
     ssize_t n = ::recv(flow.sock.get(), buf.data(), buf.size(), MSG_DONTWAIT);
     if (n < 0 && (errno == EINTR || errno == ECONNREFUSED)) continue;  // nothing listens yet

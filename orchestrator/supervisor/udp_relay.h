@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "boxrt/fd.h"
 #include "supervisor/port_proxy.h"
@@ -42,6 +43,7 @@ class UdpListener {
   boxrt::UniqueFd sock_, timer_;
   SocketAddress target_;
   std::map<std::string, std::unique_ptr<Flow>> flows_;  // by client address bytes
+  std::vector<char> buffer_;                            // one datagram at a time
   bool sweeping_ = false;
 };
 

@@ -53,6 +53,13 @@ eventually() {
   "$@"
 }
 
+# Bit $2 of a "CapEff: <hex>" line: 1 or 0; nothing when $1 is not such a line.
+cap_bit() {
+  local hex
+  hex=$(sed -n 's/^CapEff:[[:space:]]*\([0-9a-f]*\)$/\1/p' <<<"$1")
+  [[ -n $hex ]] && echo $(((0x$hex >> $2) & 1))
+}
+
 # --- image: busybox with a non-root user
 rootfs="$work/rootfs"
 mkdir -p "$rootfs"/{bin,etc,tmp,home/app}
@@ -121,6 +128,13 @@ check "exec sees the container's network" contains "$out" "1 packets received" |
 check "exec shares the container's pid namespace" contains "$("$bc" exec -T web ps)" "sleep 1000"
 out=$("$bc" exec -T web ls -la / 2>&1)
 check "options after the command belong to it" contains "$out" "etc"
+plain_caps=$("$bc" exec -T web grep CapEff /proc/self/status 2>&1)
+full_caps=$("$bc" exec -T --privileged web grep CapEff /proc/self/status 2>&1)
+check "exec --privileged has more capabilities" test "$plain_caps" != "$full_caps"
+check "exec --privileged has CAP_SYS_ADMIN" test "$(cap_bit "$full_caps" 21)" = 1 || echo "$full_caps" >&2
+check "exec without it has no CAP_SYS_ADMIN" test "$(cap_bit "$plain_caps" 21)" = 0
+out=$("$bc" exec -T --index 2 web true 2>&1)
+check "exec --index of a missing replica fails clearly" contains "$out" "no container number 2"
 check "exec -d returns at once" quiet "$bc" exec -d web sh -c 'sleep 0.2; touch /tmp/detached'
 check "exec -d ran the command" eventually quiet "$bc" exec -T web test -e /tmp/detached
 check "quick has exited" eventually sh -c "'$bc' ps -a | grep ex-quick-1 | grep -q Exited"
@@ -143,6 +157,13 @@ out=$("$bc" stats --no-stream 2>&1)
 check "stats prints docker's header" contains "$out" "CONTAINER ID   NAME"
 check "stats shows web's memory limit" grep -qE 'ex-web-1 .* / 64MiB' <<<"$out" || echo "$out" >&2
 check "stats shows db" contains "$out" "ex-db-1"
+"$bc" stats web >"$work/stream.out" 2>&1 &
+stats_pid=$!
+sleep 2.5
+kill -INT "$stats_pid"
+wait "$stats_pid"
+check "stats streams until Ctrl-C and exits 0" test $? = 0
+check "stats redraws every second" test "$(grep -c 'CONTAINER ID' "$work/stream.out")" -ge 2
 out=$("$bc" stats --no-stream --format json web 2>&1)
 check "stats --format json" contains "$out" '"Name":"ex-web-1"'
 
@@ -188,6 +209,8 @@ out=$(script -qec "'$bc' exec web sh -c 'tty; exit 5'" /dev/null </dev/null 2>&1
 rc=$?
 check "exec with a terminal gets a pty" contains "$out" "/dev/pts/"
 check "exec with a terminal passes the exit code" test $rc = 5
+out=$(script -qec "stty rows 33 cols 111; '$bc' exec web stty size" /dev/null </dev/null 2>&1)
+check "exec's terminal has the caller's window size" contains "$out" "33 111"
 out=$(script -qec "'$bc' exec -T web sh -c 'tty || true'" /dev/null </dev/null 2>&1)
 check "exec -T has no terminal" contains "$out" "not a tty"
 out=$(script -qec "'$bc' run --rm --no-deps web sh -c 'tty; exit 4'" /dev/null </dev/null 2>&1)
@@ -235,6 +258,8 @@ check "run without --rm passes the exit code" test $? = 2
 ps=$("$bc" ps -a 2>&1)
 check "ps -a shows the kept one-off" contains "$ps" "ex-kept"
 check "ps -a shows its exit code" grep -q 'ex-kept.*Exited (2)' <<<"$ps" || echo "$ps" >&2
+out=$("$bc" run -T --no-deps --name ex-kept web true 2>&1)
+check "run --name of a name in use fails" contains "$out" 'container name "ex-kept" is already in use'
 name=$("$bc" run -d --no-deps web sleep 1000 2>/dev/null)
 check "run -d prints the container name" grep -qE '^ex-web-run-[0-9a-f]{12}$' <<<"$name"
 check "run -d leaves it running" eventually sh -c "'$bc' ps | grep -q '$name'"

@@ -4,8 +4,8 @@
 # BOXCOMPOSE_ROOT and BOXCOMPOSE_STATE in a temporary directory. After every scenario:
 # no link, mount, cgroup, process or state file of the project is left.
 #   tests/e2e/compose_ports_test.sh BOXCOMPOSE [TCP_TOOL]
-# TCP_TOOL (bench/ports/tcp_tool, static) serves UDP in a container; without it the UDP
-# scenario is skipped, and says so.
+# TCP_TOOL (bench/ports/tcp_tool, static) serves UDP in a container and checks a TCP echo
+# byte for byte; without it those scenarios are skipped, and say so.
 set -uo pipefail
 if [[ "${1:-}" != --inside ]]; then
   exec unshare --net -- "$0" --inside "$@"
@@ -65,8 +65,9 @@ eventually() {
   "$@"
 }
 
-fetch() { busybox wget -T 3 -qO- "$1" 2>/dev/null; }
-serves() { fetch "$1" | grep -q "hello from web"; }
+# GET / from HOST PORT with busybox nc (the host's static busybox wget may not resolve).
+fetch() { printf 'GET / HTTP/1.0\r\n\r\n' | busybox nc -w 3 "$1" "$2" 2>/dev/null; }
+serves() { fetch "$1" "$2" | grep -q "hello from web"; }
 # A listener of our own on a port (busybox nc -l), for as long as the test needs it.
 hold_port() {
   busybox nc -l -p "$1" </dev/null >/dev/null 2>&1 &
@@ -111,18 +112,19 @@ name: ports
 services:
   web:
     image: bb:test
-    command: httpd -f -p 80 -h /www
+    command: sh -c 'httpd -p 81 -h /www && exec httpd -f -p 80 -h /www'
     ports:
       - "127.0.0.1:8080:80"
-      - "80"
+      - "81"
     expose: ["9000"]
 YAML
 if [[ -n "$tool" ]]; then
   cat >>"$proj/compose.yaml" <<'YAML'
   echo:
     image: bb:test
-    command: tcp_tool udp-echo 5353
+    command: sh -c 'nc -ll -p 7000 -e cat & exec tcp_tool udp-echo 5353'
     ports:
+      - "127.0.0.1:7000:7000"
       - target: 5353
         published: "5353"
         host_ip: 127.0.0.1
@@ -135,21 +137,19 @@ cd "$proj"
 out=$("$bc" up -d 2>&1)
 check "up -d exits 0" test $? = 0 || echo "$out" >&2
 check "no 'not published' warning any more" fails contains "$out" "not published yet"
-check "published 127.0.0.1:8080 serves" eventually serves http://127.0.0.1:8080/
-check "nc through the published port" eventually sh -c \
-  "printf 'GET / HTTP/1.0\r\n\r\n' | busybox nc 127.0.0.1 8080 | grep -q 'hello from web'"
-random=$("$bc" port web 80)
+check "published 127.0.0.1:8080 serves" eventually serves 127.0.0.1 8080
+random=$("$bc" port web 81)
 check "port prints the random binding" grep -qE '^0\.0\.0\.0:[0-9]+$' <<<"$random" || echo "port: $random" >&2
 random_port=${random##*:}
-check "random port serves on 127.0.0.1" serves "http://127.0.0.1:$random_port/"
-check "random port serves on [::1] too" serves "http://[::1]:$random_port/"
-check "port of the fixed binding" test "$("$bc" port web 80 2>&1 | head -1)" = "$random"
-out=$("$bc" port web 81 2>&1)
+check "random port serves on 127.0.0.1" serves 127.0.0.1 "$random_port"
+check "random port serves on [::1] too" serves ::1 "$random_port"
+check "port of the fixed binding" test "$("$bc" port web 80)" = "127.0.0.1:8080"
+out=$("$bc" port web 82 2>&1)
 check "port of an unpublished port fails" test $? = 1
-check "port says it is not published" contains "$out" "no port 81/tcp is published for service web"
+check "port says it is not published" contains "$out" "no port 82/tcp is published for service web"
 ps=$("$bc" ps)
 check "ps PORTS: the fixed port" contains "$ps" "127.0.0.1:8080->80/tcp"
-check "ps PORTS: the random port, IPv4 and IPv6" contains "$ps" "0.0.0.0:$random_port->80/tcp, [::]:$random_port->80/tcp"
+check "ps PORTS: the random port, IPv4 and IPv6" contains "$ps" "0.0.0.0:$random_port->81/tcp, [::]:$random_port->81/tcp"
 check "ps PORTS: exposed only" contains "$ps" "9000/tcp"
 check "ps --format json lists publishers" contains "$("$bc" ps --format json)" "\"PublishedPort\":8080"
 if [[ -n "$tool" ]]; then
@@ -158,20 +158,32 @@ if [[ -n "$tool" ]]; then
     "'$tool' udp-send 127.0.0.1 5353 ping-over-udp | grep -q ping-over-udp"
   check "a second udp client gets its own replies" quiet sh -c \
     "'$tool' udp-send 127.0.0.1 5353 second-client | grep -q second-client"
+  check "tcp: 32 MB echoed intact through the proxy, half-close honoured" eventually quiet \
+    "$tool" echo-check 127.0.0.1 7000 32
 else
-  echo "SKIP: udp through a published port (no tcp_tool given)" >&2
+  echo "SKIP: udp and the tcp echo through published ports (no tcp_tool given)" >&2
 fi
+
+# --- a changed service is recreated on its fixed port (the old one's listeners released)
+web_id=$("$bc" ps -q web)
+sed -i 's/exec httpd -f -p 80/exec httpd -f -v -p 80/' compose.yaml
+out=$("$bc" up -d 2>&1)
+check "recreate with published ports exits 0" test $? = 0 || echo "$out" >&2
+check "web was recreated" test "$("$bc" ps -q web)" != "$web_id"
+check "recreated web serves on 8080" eventually serves 127.0.0.1 8080
+random=$("$bc" port web 81)
+random_port=${random##*:}
 
 # --- stop / start: the ports close, then come back on the same host ports
 check "stop web" quiet "$bc" stop -t 1 web
-check "stopped web: 8080 refused" eventually fails serves http://127.0.0.1:8080/
+check "stopped web: 8080 refused" eventually fails serves 127.0.0.1 8080
 check "stopped web: 8080 free" eventually bindable 8080
 check "start web" quiet "$bc" start web
-check "started web serves on 8080 again" eventually serves http://127.0.0.1:8080/
-check "restarted web keeps its random port" test "$("$bc" port web 80)" = "$random"
-check "restarted web serves on its random port" eventually serves "http://127.0.0.1:$random_port/"
+check "started web serves on 8080 again" eventually serves 127.0.0.1 8080
+check "restarted web keeps its random port" test "$("$bc" port web 81)" = "$random"
+check "restarted web serves on its random port" eventually serves 127.0.0.1 "$random_port"
 check "restart web" quiet "$bc" restart -t 1 web
-check "web serves after restart" eventually serves http://127.0.0.1:8080/
+check "web serves after restart" eventually serves 127.0.0.1 8080
 
 # --- down frees the ports
 check "down" quiet "$bc" down -t 1
@@ -223,10 +235,50 @@ out=$("$bc" -f "$twice/compose.yaml" up -d 2>&1)
 check "the same port twice fails" test $? = 1
 check "the second names the port in use" contains "$out" \
   "port 8095/tcp on 127.0.0.1 is already in use (by pid"
-check "the first one serves" eventually serves http://127.0.0.1:8095/
+check "the first one serves" eventually serves 127.0.0.1 8095
 check "down after the double publish" quiet "$bc" -f "$twice/compose.yaml" down -t 0
 check "nothing leaked after the double publish" no_leaks twice
 check "8095 is free after down" bindable 8095
+
+# --- network_mode host: nothing is published, and Docker's warning says so
+hostnet="$work/hostnet"
+mkdir -p "$hostnet"
+cat >"$hostnet/compose.yaml" <<'YAML'
+name: hostnet
+services:
+  web:
+    image: bb:test
+    command: sleep 1000
+    network_mode: host
+    ports: ["127.0.0.1:8097:80"]
+YAML
+out=$("$bc" -f "$hostnet/compose.yaml" up -d 2>&1)
+check "up with network_mode host and ports" test $? = 0 || echo "$out" >&2
+check "host mode warns the ports are discarded" contains "$out" \
+  "service web: published ports are discarded when using host network mode"
+check "host mode binds nothing" bindable 8097
+check "down host mode" quiet "$bc" -f "$hostnet/compose.yaml" down -t 0
+check "nothing leaked after host mode" no_leaks hostnet
+
+# --- a long range: more sockets than one message carries (SCM_MAX_FD), handed over in parts
+range="$work/range"
+mkdir -p "$range"
+cat >"$range/compose.yaml" <<'YAML'
+name: range
+services:
+  web:
+    image: bb:test
+    command: httpd -f -p 20299 -h /www
+    ports: ["127.0.0.1:20000-20299:20000-20299"]
+YAML
+out=$("$bc" -f "$range/compose.yaml" up -d 2>&1)
+check "up with 300 published ports" test $? = 0 || echo "$out" >&2
+check "the last port of the range is published" \
+  test "$("$bc" -f "$range/compose.yaml" port web 20299)" = "127.0.0.1:20299"
+check "the last port of the range serves" eventually serves 127.0.0.1 20299
+check "down the range" quiet "$bc" -f "$range/compose.yaml" down -t 0
+check "nothing leaked after the range" no_leaks range
+check "the range is free after down" bindable 20150
 
 echo "ports e2e: $passes passed, $failures failed"
 [[ $failures = 0 ]]

@@ -166,7 +166,7 @@ TEST(EnginePorts, PsShowsPortsOfRunningContainersOnly) {
   auto running = publishers_of(web_container(1, "running"));
   ASSERT_EQ(running.size(), 4u);
   EXPECT_EQ(displayable_ports(running),
-            "0.0.0.0:49153->80/tcp, [::]:49153->80/tcp, 127.0.0.1:5353->53/udp, 9000/tcp");
+            "9000/tcp, 127.0.0.1:5353->53/udp, 0.0.0.0:49153->80/tcp, [::]:49153->80/tcp");
   EXPECT_TRUE(publishers_of(web_container(1, "exited")).empty());
 }
 

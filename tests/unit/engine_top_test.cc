@@ -53,9 +53,9 @@ TEST(TopFormat, Tty) {
 TEST(TopFormat, StartTime) {
   ::setenv("TZ", "UTC", 1);
   ::tzset();
-  std::time_t now = 1795993589;  // 2026-11-30 ~19:06 UTC
-  EXPECT_EQ(engine::format_start_time(now - 3600, now), "18:06");
-  EXPECT_EQ(engine::format_start_time(now - 3 * 86400, now), "Nov27");
+  std::time_t now = 1795993589;  // 2026-11-29 23:06:29 UTC
+  EXPECT_EQ(engine::format_start_time(now - 3600, now), "22:06");
+  EXPECT_EQ(engine::format_start_time(now - 3 * 86400, now), "Nov26");
   EXPECT_EQ(engine::format_start_time(now - 400 * 86400, now), "2025");
 }
 
