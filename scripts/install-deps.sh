@@ -9,7 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libnl-3-dev libnl-route-3-dev libcli11-dev nlohmann-json3-dev
   libseccomp-dev libcap-dev busybox-static iproute2 graphviz runc bc
-  libarchive-dev libssl-dev jq python3 crun time
+  libarchive-dev libssl-dev jq python3 crun time nftables
   debootstrap
 )
 

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "cli/project_ref.h"
 #include "engine/output_logs.h"
@@ -20,7 +21,8 @@ struct AttachOptions {
   engine::LogFormatOptions format;
   bool abort_on_exit = false;
   bool abort_on_failure = false;
-  std::string exit_code_from;  // a service name, or ""
+  std::string exit_code_from;         // a service name, or ""
+  std::vector<std::string> services;  // the services `up` was asked for; empty: all
   ProgressFlags progress;
 };
 

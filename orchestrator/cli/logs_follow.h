@@ -2,18 +2,23 @@
 // compose's prefixes, then followed as they grow.
 #pragma once
 
+#include <poll.h>
+
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "boxrt/fd.h"
 #include "engine/engine.h"
 #include "engine/interrupts.h"
 #include "engine/logfile.h"
 #include "engine/output_logs.h"
 
 namespace cli {
+
+enum class FollowEnd { kAllExited, kInterrupted, kStopped };
 
 // What a follow may be told and asked.
 struct FollowHooks {
@@ -24,9 +29,12 @@ struct FollowHooks {
   // A followed container's process ended with `code` (exit code, or 128 + signal; 255
   // when no record of it came). Returning true stops the follow.
   std::function<bool(const std::string& container, int code)> on_exit;
+  // Instead of watching the containers' processes: `event_fd` (the supervisor's event
+  // stream) is read by `on_event` whenever it is readable; it returns what ends the
+  // follow, or nullopt to go on.
+  int event_fd = -1;
+  std::function<std::optional<FollowEnd>()> on_event;
 };
-
-enum class FollowEnd { kAllExited, kInterrupted, kStopped };
 
 class LogPrinter {
  public:
@@ -53,6 +61,10 @@ class LogPrinter {
   };
   void print(const std::string& label, const engine::LogEntry& e);
   int exit_code_of(const Source& s) const;
+  // One round of the follow loop's bookkeeping for watched processes.
+  std::optional<FollowEnd> on_process_exits(const std::vector<pollfd>& fds, size_t first,
+                                            std::vector<boxrt::UniqueFd>& exits,
+                                            const FollowHooks& hooks);
 
   std::vector<Source> sources_;
   engine::LogFormatter formatter_;

@@ -16,15 +16,18 @@ struct RunFlags {
   std::string entrypoint;
   bool no_tty = false;
   ProgressFlags progress;
+  GlobalOptions after_verb;  // -f, -p, ... between `run` and SERVICE
 };
 
 void run_run(CLI::App* verb, const GlobalOptions& global, RunFlags flags) {
   std::vector<std::string> rest = verb->remaining();
   if (rest.empty()) throw engine::Error("run: a service is required");
+  if (rest.front().size() > 1 && rest.front()[0] == '-')
+    throw engine::Error("run: unknown option " + rest.front());
   flags.engine.service = rest.front();
   flags.engine.command.assign(rest.begin() + 1, rest.end());
   if (verb->count("--entrypoint")) flags.engine.entrypoint = flags.entrypoint;
-  ProjectRef ref = load_project(global);
+  ProjectRef ref = load_project(with_options_after_verb(global, flags.after_verb));
   engine::Paths paths = engine::Paths::from_environment();
   if (running_as_worker()) {
     flags.engine.tty = engine::wants_terminal(flags.no_tty);
@@ -33,6 +36,7 @@ void run_run(CLI::App* verb, const GlobalOptions& global, RunFlags flags) {
   }
   if (!ref.project->find_service(flags.engine.service))
     throw engine::Error("no such service: " + flags.engine.service);
+  engine::check_run_options(paths, flags.engine);  // before a supervisor is started
   int code = run_under_supervisor(paths, ref.name);
   if (code != 0) engine::forget_if_empty(paths, ref.name);
   throw ExitCode{code};
@@ -43,9 +47,11 @@ void run_run(CLI::App* verb, const GlobalOptions& global, RunFlags flags) {
 void add_run_verb(CLI::App& app, const GlobalOptions& global) {
   auto flags = std::make_shared<RunFlags>();
   CLI::App* verb = app.add_subcommand("run", "Run a one-off command on a service");
-  // Not passed up to the global options: everything after SERVICE is the command's.
+  // Not passed up to the global options: everything after SERVICE is the command's. The
+  // project options are the verb's own, so they work between `run` and SERVICE too.
   verb->prefix_command();
   verb->fallthrough(false);
+  add_project_options(*verb, flags->after_verb);
   verb->add_flag("--rm", flags->engine.remove, "Automatically remove the container when it exits");
   verb->add_flag("-d,--detach", flags->engine.detach,
                  "Run container in background and print container ID");

@@ -64,7 +64,11 @@ bool wait_tick(int timer, engine::InterruptSignals& signals) {
   pollfd fds[2] = {{timer, POLLIN, 0}, {signals.fd(), POLLIN, 0}};
   while (::poll(fds, 2, -1) < 0)
     if (errno != EINTR) throw engine::Error::sys("poll", "stats", errno);
-  if (fds[1].revents) return false;
+  if (fds[1].revents) {
+    // Taken now: still pending when the mask is restored, it would end us after all.
+    signals.take();
+    return false;
+  }
   uint64_t ticks;
   (void)!::read(timer, &ticks, sizeof ticks);
   return true;

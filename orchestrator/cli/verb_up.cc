@@ -35,6 +35,7 @@ int attach(const engine::Paths& paths, const ProjectRef& ref, const UpFlags& fla
   opts.abort_on_failure = flags.abort_on_failure;
   opts.exit_code_from = flags.exit_code_from;
   opts.progress = flags.progress;
+  opts.services = flags.engine.services;
   return attach_up(paths, ref, opts);
 }
 

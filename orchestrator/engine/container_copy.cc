@@ -43,9 +43,10 @@ bool ends_with_dot(const std::string& path) {
   return path == "." || (path.size() >= 2 && path.compare(path.size() - 2, 2, "/.") == 0);
 }
 
-void keep_attributes(int fd, const struct stat& st, bool archive, const std::string& what) {
+void keep_attributes(int fd, const struct stat& st, mode_t mode, bool archive,
+                     const std::string& what) {
   if (archive && ::fchown(fd, st.st_uid, st.st_gid) != 0) throw Error::sys("chown", what, errno);
-  if (::fchmod(fd, st.st_mode & 07777) != 0) throw Error::sys("chmod", what, errno);
+  if (::fchmod(fd, mode & 07777) != 0) throw Error::sys("chmod", what, errno);
   timespec times[2] = {st.st_atim, st.st_mtim};
   ::futimens(fd, times);
 }
@@ -70,28 +71,38 @@ void copy_data(int from, int to, const std::string& what) {
 
 struct Copier {
   bool archive;
+  bool to_host;
 
   void entry(int src_dir, const std::string& src_name, int dst_dir, const std::string& dst_name,
              const std::string& what) {
     struct stat st;
     if (::fstatat(src_dir, src_name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
       throw Error::sys("stat", what, errno);
-    if (S_ISREG(st.st_mode)) return file(src_dir, src_name, st, dst_dir, dst_name, what);
+    if (S_ISREG(st.st_mode)) return file(src_dir, src_name, dst_dir, dst_name, what);
     if (S_ISDIR(st.st_mode)) return directory(src_dir, src_name, st, dst_dir, dst_name, what);
     if (S_ISLNK(st.st_mode)) return symlink(src_dir, src_name, st, dst_dir, dst_name, what);
     throw Error("cp " + what + ": not a regular file, directory or symlink");
   }
 
-  void file(int src_dir, const std::string& src_name, const struct stat& st, int dst_dir,
-            const std::string& dst_name, const std::string& what) {
-    UniqueFd in(::openat(src_dir, src_name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  // The container may swap the file for a FIFO or a symlink after it was listed: the
+  // open neither blocks nor follows, and what was opened is what is checked.
+  void file(int src_dir, const std::string& src_name, int dst_dir, const std::string& dst_name,
+            const std::string& what) {
+    UniqueFd in(
+        ::openat(src_dir, src_name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     if (!in) throw Error::sys("open", what, errno);
+    struct stat st;
+    if (::fstat(in.get(), &st) != 0) throw Error::sys("stat", what, errno);
+    if (!S_ISREG(st.st_mode)) throw Error("cp " + what + ": no longer a regular file");
     clear_target(dst_dir, dst_name, false);
     UniqueFd out(::openat(dst_dir, dst_name.c_str(),
                           O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!out) throw Error::sys("create", dst_name + " (from " + what + ")", errno);
     copy_data(in.get(), out.get(), what);
-    keep_attributes(out.get(), st, archive, dst_name);
+    // A set-id program of the container's becomes ours on the host: without -a, not set-id.
+    mode_t mode = st.st_mode;
+    if (to_host && !archive) mode &= ~static_cast<mode_t>(S_ISUID | S_ISGID);
+    keep_attributes(out.get(), st, mode, archive, dst_name);
   }
 
   void directory(int src_dir, const std::string& src_name, const struct stat& st, int dst_dir,
@@ -106,7 +117,7 @@ struct Copier {
         ::openat(dst_dir, dst_name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!to) throw Error::sys("open", dst_name + " (from " + what + ")", errno);
     contents(from.get(), to.get(), what);
-    keep_attributes(to.get(), st, archive, dst_name);
+    keep_attributes(to.get(), st, st.st_mode, archive, dst_name);
   }
 
   void contents(int from, int to, const std::string& what) {
@@ -217,7 +228,7 @@ void copy_path(pid_t container_pid, const CopyEndpoint& src, const CopyEndpoint&
                 dest.service.empty() ? "" : dest.service + ":"};
   Source from = open_source(src_side, src.path.empty() ? "/" : src.path);
   Target to = open_target(dst_side, dest.path.empty() ? "/" : dest.path, from);
-  Copier copier{options.archive};
+  Copier copier{options.archive, dest.service.empty()};
   std::string what = src_side.name(src.path);
   if (to.name.empty()) {
     UniqueFd dir(::openat(from.parent.get(), from.name.c_str(),

@@ -23,7 +23,9 @@ struct CopyEndpoint {
 CopyEndpoint parse_copy_endpoint(const std::string& text);
 
 struct CopyOptions {
-  bool archive = false;  // -a: keep uid and gid (otherwise the copier's, root)
+  // -a: keep uid and gid (otherwise the copier's, root); without it a file copied to the
+  // host loses its set-uid and set-gid bits.
+  bool archive = false;
 };
 
 // Copies `src` to `dest` with docker cp's rules: into DEST when it is a directory (as

@@ -28,6 +28,7 @@
 #include "engine/container_spec.h"
 #include "engine/error.h"
 #include "engine/networks.h"
+#include "engine/port_nat.h"
 #include "engine/ports.h"
 #include "engine/storage.h"
 
@@ -346,6 +347,9 @@ ContainerRecord& begin_create(Context& ctx, const CreateRequest& req) {
 
 void finish_create(Context& ctx, const CreateRequest& req) {
   ctx.save();
+  // Here, not where the ports are handed over: parallel creates run in children that
+  // each see only their own container, and the table is rewritten from the whole state.
+  sync_port_nat(ctx);
   ctx.report().event(
       progress_event(ResourceKind::Container, req.name, req.start ? "Started" : "Created", true));
 }
@@ -377,6 +381,7 @@ void restart_container(Context& ctx, const std::string& name) {
   boxrt::ContainerSpec spec = ctx.runtime().config(name);
   ctx.runtime().remove(name, true);
   launch(ctx, c, spec, true);
+  sync_port_nat(ctx);
   ctx.report().event(progress_event(ResourceKind::Container, name, "Started", true));
 }
 
@@ -414,6 +419,7 @@ void stop_containers(Context& ctx, const std::vector<std::string>& names,
   for (std::size_t i = 0; i < signalled.size(); ++i)
     if (waits[i]) ctx.runtime().kill(signalled[i], SIGKILL, true);  // grace period over
   wait_exits(waits, std::chrono::steady_clock::now() + std::chrono::seconds(10));
+  if (!signalled.empty()) sync_port_nat(ctx);  // their DNATs go with their processes
   for (const std::string& name : signalled)
     ctx.report().event(progress_event(ResourceKind::Container, name, "Stopped", true));
 }
@@ -436,6 +442,7 @@ void remove_container(Context& ctx, const std::string& name, bool volumes) {
   std::error_code ec;
   fs::remove_all(ctx.paths().container_run_dir(ctx.state().name, name), ec);
   ctx.state().containers.erase(it);
+  sync_port_nat(ctx);
   ctx.save();
 }
 

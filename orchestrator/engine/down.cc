@@ -13,6 +13,7 @@
 #include "engine/engine.h"
 #include "engine/error.h"
 #include "engine/networks.h"
+#include "engine/port_nat.h"
 #include "engine/storage.h"
 #include "engine/supervisor_client.h"
 #include "graph/dependency_graph.h"
@@ -107,6 +108,7 @@ void down(const Paths& paths, const std::string& project_name, const compose::Pr
       ctx.report().event(progress_event(ResourceKind::Container, name, "Removed", true));
     }
   }
+  remove_port_nat(ctx);  // after a crash, the table may outlive every container
   remove_networks(ctx);
   if (opts.volumes) remove_named_volumes(ctx, project);
   stop_supervisor(paths, project_name);

@@ -113,6 +113,9 @@ struct RunOptions {
   bool remove = false, detach = false, no_deps = false;
   bool tty = false;  // a pseudo-terminal relayed to our stdin/stdout
 };
+// What `run` refuses before it makes anything: -d with --rm, a --name that is not a valid
+// container name or is in use by any project.
+void check_run_options(const Paths& paths, const RunOptions& options);
 // Runs under the supervisor. Returns the command's exit code (0 with detach: the name of
 // the container is printed instead).
 int run(const Paths& paths, const compose::Project& project, const RunOptions& options,

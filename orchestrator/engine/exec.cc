@@ -86,7 +86,14 @@ int run_with_terminal(boxrt::Runtime& rt, const std::string& name, const boxrt::
   boxrt::ExecOptions opts;
   opts.console_socket = relay.socket_path();
   pid_t pid = rt.exec(name, p, opts);
-  relay.receive();
+  try {
+    relay.receive();
+  } catch (...) {
+    // Not left running in the container without its terminal, nor unreaped.
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    throw;
+  }
   return relay.relay(pid);
 }
 
@@ -128,8 +135,16 @@ RunningContainer running_container(const Paths& paths, const std::string& projec
   return {c.name, st.pid};
 }
 
+InterruptSignals forwarded_signals() {
+  return InterruptSignals{SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+}
+
 int wait_forwarding_signals(pid_t pid) {
-  InterruptSignals signals;
+  InterruptSignals signals = forwarded_signals();
+  return wait_forwarding_signals(pid, signals);
+}
+
+int wait_forwarding_signals(pid_t pid, InterruptSignals& signals) {
   boxrt::UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
   if (!pidfd) return boxrt::wait_exit_code(pid);
   for (;;) {
@@ -139,6 +154,10 @@ int wait_forwarding_signals(pid_t pid) {
     if (fds[1].revents)
       if (int sig = signals.take()) ::kill(pid, sig);
   }
+}
+
+bool service_selected(const std::vector<std::string>& services, const std::string& service) {
+  return services.empty() || std::count(services.begin(), services.end(), service) > 0;
 }
 
 int exec(const Paths& paths, const std::string& project_name, const ExecOptions& o) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/interrupts.h"
 #include "engine/paths.h"
 
 namespace engine {
@@ -42,5 +43,13 @@ std::vector<std::string> expand_env_flags(const std::vector<std::string>& flags)
 // Waits for `pid` (a child of ours), passing on SIGINT, SIGTERM, SIGHUP and SIGQUIT that
 // we receive; reaps it and returns its exit code (128 + signal when killed).
 int wait_forwarding_signals(pid_t pid);
+// The same with the caller's signals (blocked, as a signalfd) already taken.
+int wait_forwarding_signals(pid_t pid, InterruptSignals& signals);
+// SIGINT, SIGTERM, SIGHUP and SIGQUIT, taken while exec and run wait for a process and
+// passed on to it: we outlive them, so what we changed (the local terminal) is put back.
+InterruptSignals forwarded_signals();
+
+// Whether `services` (all when empty) includes `service`: the selection of top and stats.
+bool service_selected(const std::vector<std::string>& services, const std::string& service);
 
 }  // namespace engine

@@ -4,10 +4,13 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "boxrt/fd.h"
+#include "engine/error.h"
 
 namespace engine {
 
@@ -20,6 +23,21 @@ std::optional<ExitRecord> read_exit_record(const std::filesystem::path& file) {
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;
   }
+}
+
+void write_exit_record(const std::filesystem::path& file, const ExitRecord& record) {
+  std::filesystem::path tmp = file;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << nlohmann::json{{"exit_code", record.code},
+                          {"finished_at", record.finished_at},
+                          {"pid", record.pid}}
+               .dump()
+        << '\n';
+    if (!out.flush()) throw Error::sys("write", tmp.string(), errno);
+  }
+  if (::rename(tmp.c_str(), file.c_str()) != 0) throw Error::sys("rename", file.string(), errno);
 }
 
 namespace {

@@ -9,14 +9,20 @@
 
 namespace engine {
 
-InterruptSignals::InterruptSignals() {
+InterruptSignals::InterruptSignals() : InterruptSignals({SIGINT, SIGTERM}) {}
+
+InterruptSignals::InterruptSignals(std::initializer_list<int> signals) {
   sigset_t set;
   sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
+  for (int sig : signals)
+    sigaddset(&set, sig);
   ::sigprocmask(SIG_BLOCK, &set, &old_);
   fd_.reset(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
-  if (!fd_) throw Error::sys("signalfd", "SIGINT/SIGTERM", errno);
+  if (!fd_) {
+    int err = errno;
+    ::sigprocmask(SIG_SETMASK, &old_, nullptr);
+    throw Error::sys("signalfd", "signals to handle", err);
+  }
 }
 
 InterruptSignals::~InterruptSignals() {

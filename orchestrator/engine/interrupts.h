@@ -4,6 +4,8 @@
 
 #include <signal.h>
 
+#include <initializer_list>
+
 #include "boxrt/fd.h"
 
 namespace engine {
@@ -11,6 +13,8 @@ namespace engine {
 class InterruptSignals {
  public:
   InterruptSignals();
+  // These signals instead (exec's relay passes on SIGHUP and SIGQUIT too).
+  explicit InterruptSignals(std::initializer_list<int> signals);
   ~InterruptSignals();
   InterruptSignals(const InterruptSignals&) = delete;
   InterruptSignals& operator=(const InterruptSignals&) = delete;

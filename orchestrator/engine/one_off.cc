@@ -4,8 +4,8 @@
 // under the supervisor: the container is our child while we wait for it, the
 // supervisor's once we are gone (run -d, or the CLI killed).
 #include <cstdio>
-#include <fstream>
 #include <memory>
+#include <regex>
 
 #include "boximg/error.h"
 #include "boximg/image_config.h"
@@ -16,6 +16,7 @@
 #include "engine/engine.h"
 #include "engine/error.h"
 #include "engine/exec.h"
+#include "engine/exit_record.h"
 #include "engine/networks.h"
 #include "engine/terminal_relay.h"
 
@@ -89,12 +90,28 @@ void bring_up_dependencies(const Paths& paths, const compose::Project& project,
 }
 
 // What the supervisor would record: our process reaps the container while we wait.
-void write_exit_record(const Paths& paths, const std::string& project, const std::string& name,
-                       int code) {
+void record_exit(const Paths& paths, const std::string& project, const std::string& name, pid_t pid,
+                 int code) {
   fs::path dir = paths.container_run_dir(project, name);
   if (!fs::exists(dir)) return;
-  std::ofstream(dir / "exit.json")
-      << nlohmann::json{{"exit_code", code}, {"finished_at", image::now_rfc3339()}}.dump() << '\n';
+  write_exit_record(dir / "exit.json", ExitRecord{code, image::now_rfc3339(), pid});
+}
+
+// Another project's container, or a stale directory, may hold the name: the runtime's
+// store and the container directories are shared by every project.
+bool name_taken(const Paths& paths, const std::string& name) {
+  boxrt::Runtime rt(paths.runtime_root());
+  return rt.store().exists(name) || fs::exists(paths.container_dir(name));
+}
+
+// A create whose command could not be run leaves nothing behind: the record goes with the
+// runtime container, root, links and addresses, as after any failed create.
+void discard_container(Context& ctx, const std::string& name) {
+  try {
+    remove_container(ctx, name, false);
+  } catch (const std::exception& e) {
+    ctx.report().warning("removing " + name + " after its command failed: " + e.what());
+  }
 }
 
 struct Launched {
@@ -111,7 +128,7 @@ Launched create_one_off(const Paths& paths, const CreateRequest& req, TerminalRe
     ctx.state().working_dir = req.project->working_dir;
     ctx.state().files = req.project->files;
   }
-  if (ctx.state().containers.count(req.name))
+  if (ctx.state().containers.count(req.name) || name_taken(paths, req.name))
     throw Error("container name \"" + req.name + "\" is already in use");
   ensure_service_networks(ctx, *req.project, *req.service);
   ContainerRecord& c = begin_create(ctx, req);
@@ -122,7 +139,8 @@ Launched create_one_off(const Paths& paths, const CreateRequest& req, TerminalRe
       ctx.runtime().start(req.name);
     }
   } catch (const boxrt::ExecError& e) {
-    std::fprintf(stderr, "%s\n", e.what());
+    std::fprintf(stderr, "%s\n", e.what());  // then 126/127, as a shell would
+    discard_container(ctx, req.name);
     return {0, e.exit_status()};
   } catch (const std::exception& e) {
     fail_create(ctx, req, e.what());
@@ -140,8 +158,20 @@ void remove_one_off(const Paths& paths, const std::string& project, const std::s
 
 }  // namespace
 
+void check_run_options(const Paths& paths, const RunOptions& o) {
+  if (o.detach && o.remove) throw Error("--rm and -d cannot be combined");
+  if (o.name.empty()) return;
+  // Docker's rule; it also keeps the name a single plain path component ("..", "a/b").
+  static const std::regex valid("[a-zA-Z0-9][a-zA-Z0-9_.-]+");
+  if (!std::regex_match(o.name, valid))
+    throw Error("invalid container name \"" + o.name +
+                "\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed, and at least two characters");
+  if (name_taken(paths, o.name)) throw Error("container name \"" + o.name + "\" is already in use");
+}
+
 int run(const Paths& paths, const compose::Project& project, const RunOptions& o,
         Reporter& report) {
+  check_run_options(paths, o);
   const compose::Service* base = project.find_service(o.service);
   if (!base) throw Error("no such service: " + o.service);
   if (base->image.empty())
@@ -172,7 +202,7 @@ int run(const Paths& paths, const compose::Project& project, const RunOptions& o
              : relay               ? relay->relay(launched.pid)
                                    : wait_forwarding_signals(launched.pid);
   relay.reset();  // the local terminal back before anything more is printed
-  write_exit_record(paths, project.name, req.name, code);
+  if (!launched.exec_failure) record_exit(paths, project.name, req.name, launched.pid, code);
   if (o.remove) remove_one_off(paths, project.name, req.name, report);
   return code;
 }

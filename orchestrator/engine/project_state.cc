@@ -155,7 +155,8 @@ json to_json(const ProjectState& s) {
           {"files", s.files},
           {"networks", networks},
           {"volumes", volumes},
-          {"containers", containers}};
+          {"containers", containers},
+          {"nat_table", s.nat_table}};
 }
 
 ProjectState project_state_from_json(const json& j) {
@@ -172,6 +173,7 @@ ProjectState project_state_from_json(const json& j) {
   if (j.contains("containers"))
     for (const auto& [k, c] : j.at("containers").items())
       s.containers[k] = container_from(c);
+  s.nat_table = j.value("nat_table", "");
   return s;
 }
 

@@ -85,6 +85,8 @@ struct ProjectState {
   std::map<std::string, NetworkRecord> networks;      // by compose key
   std::map<std::string, VolumeUse> volumes;           // named volumes, by real name
   std::map<std::string, ContainerRecord> containers;  // by name
+  // The nftables table the nat port driver made (port_nat.h); empty when none.
+  std::string nat_table;
 
   std::vector<const ContainerRecord*> containers_of(const std::string& service) const;
 };

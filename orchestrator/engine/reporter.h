@@ -28,4 +28,11 @@ class Reporter {
   virtual void warning(const std::string& text) = 0;
 };
 
+// Says nothing: for reads that take the project's lock (ps) and for background steps.
+class SilentReporter : public Reporter {
+ public:
+  void event(const ProgressEvent&) override {}
+  void warning(const std::string&) override {}
+};
+
 }  // namespace engine

@@ -15,8 +15,7 @@ namespace {
 // it, before this process got the project's lock).
 // Never starts one: without a supervisor (the project went down) nothing restarts.
 bool supervisor_allows(Context& ctx, const std::string& container) {
-  std::optional<SupervisorClient> client =
-      SupervisorClient::connect(ctx.paths(), ctx.state().name);
+  std::optional<SupervisorClient> client = SupervisorClient::connect(ctx.paths(), ctx.state().name);
   if (!client) return false;
   nlohmann::json reply = client->request({{"op", "may_restart"}, {"container", container}});
   return reply.value("restart", false);

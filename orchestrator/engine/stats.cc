@@ -2,21 +2,22 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 
 #include "boxrt/container.h"
+#include "engine/exec.h"
 #include "engine/project_state.h"
+#include "engine/top.h"
 
 namespace engine {
 namespace {
 
+// Unreadable (no such controller, a process gone meanwhile) counts as nothing.
 std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  return read_kernel_file(path).value_or("");
 }
 
 std::string percent(double value) {
@@ -66,10 +67,6 @@ uint64_t memory_in_use(const boxrt::CgroupPaths& cg, uint64_t usage) {
   std::string stat = read_text(dir + "/memory.stat");
   uint64_t inactive = parse_keyed(stat, cg.v2 ? "inactive_file" : "total_inactive_file");
   return inactive < usage ? usage - inactive : usage;
-}
-
-bool wanted(const std::vector<std::string>& services, const std::string& service) {
-  return services.empty() || std::count(services.begin(), services.end(), service) > 0;
 }
 
 }  // namespace
@@ -199,7 +196,7 @@ std::vector<StatsSample> sample_stats(const Paths& paths, const std::string& pro
   boxrt::Runtime rt(paths.runtime_root());
   uint64_t host_memory = host_memory_bytes();
   for (const auto& [name, c] : state->containers) {
-    if (!wanted(services, c.service) || !rt.store().exists(name)) continue;
+    if (!service_selected(services, c.service) || !rt.store().exists(name)) continue;
     boxrt::ContainerState st = rt.state(name);
     if (st.status != boxrt::Status::kRunning && st.status != boxrt::Status::kPaused) continue;
     boxrt::CgroupStats cg = rt.stats(name);

@@ -15,10 +15,7 @@ namespace fs = std::filesystem;
 std::vector<ContainerStatus> status(const Paths& paths, const std::string& project_name) {
   std::vector<ContainerStatus> out;
   if (!fs::exists(paths.project_file(project_name))) return out;
-  struct Quiet : Reporter {
-    void event(const ProgressEvent&) override {}
-    void warning(const std::string&) override {}
-  } quiet;
+  SilentReporter quiet;
   Context ctx(paths, project_name, quiet);
   for (const auto& [name, c] : ctx.state().containers) {
     ContainerStatus st;

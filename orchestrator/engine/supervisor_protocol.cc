@@ -10,7 +10,8 @@
 
 namespace engine {
 
-void send_message(int sock, const nlohmann::json& body, const std::vector<int>& fds) {
+void send_message(int sock, const nlohmann::json& body, const std::vector<int>& fds,
+                  bool wait) {
   std::string text = body.dump();
   if (text.size() > kMaxMessage) throw Error("supervisor message too large");
   if (fds.size() > kMaxMessageFds) throw Error("too many descriptors for one message");
@@ -28,7 +29,7 @@ void send_message(int sock, const nlohmann::json& body, const std::vector<int>& 
     cm->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
     std::memcpy(CMSG_DATA(cm), fds.data(), sizeof(int) * fds.size());
   }
-  while (::sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+  while (::sendmsg(sock, &msg, MSG_NOSIGNAL | (wait ? 0 : MSG_DONTWAIT)) < 0)
     if (errno != EINTR) throw Error::sys("send", "supervisor message", errno);
 }
 

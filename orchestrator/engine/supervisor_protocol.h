@@ -44,7 +44,10 @@ inline constexpr std::size_t kMaxMessage = 64 * 1024;
 inline constexpr std::size_t kMaxMessageFds = 253;
 
 // Sends one message; throws Error.
-void send_message(int sock, const nlohmann::json& body, const std::vector<int>& fds = {});
+// With `wait` false, a full socket is an error (EAGAIN) instead of a wait: for the
+// supervisor's events, which must never block it on a client that stopped reading.
+void send_message(int sock, const nlohmann::json& body, const std::vector<int>& fds = {},
+                  bool wait = true);
 // Receives one message; nullopt at end of stream. Throws Error on a malformed message.
 std::optional<Message> receive_message(int sock);
 

@@ -2,7 +2,9 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +15,8 @@
 #include "boxrt/console.h"
 #include "boxrt/container.h"
 #include "engine/error.h"
+#include "engine/exec.h"
+#include "engine/interrupts.h"
 
 namespace engine {
 namespace {
@@ -50,12 +54,31 @@ bool exited(pid_t pid) {
          info.si_pid == pid;
 }
 
+// What the process wrote before it exited; bounded, as a daemon it left behind in the
+// container may keep writing.
 void drain(int master) {
-  for (;;) {
+  for (int i = 0; i < 256; ++i) {
     pollfd p = {master, POLLIN, 0};
     if (::poll(&p, 1, 0) <= 0 || !copy_available(master, 1)) return;
   }
 }
+
+// SIGPIPE ignored while it lives: a closed stdout ends the relay (EPIPE) instead of
+// killing us with the local terminal still raw.
+class SigpipeIgnored {
+ public:
+  SigpipeIgnored() {
+    struct sigaction ignore = {};
+    ignore.sa_handler = SIG_IGN;
+    ::sigaction(SIGPIPE, &ignore, &old_);
+  }
+  ~SigpipeIgnored() { ::sigaction(SIGPIPE, &old_, nullptr); }
+  SigpipeIgnored(const SigpipeIgnored&) = delete;
+  SigpipeIgnored& operator=(const SigpipeIgnored&) = delete;
+
+ private:
+  struct sigaction old_ = {};
+};
 
 }  // namespace
 
@@ -79,9 +102,14 @@ TerminalRelay::TerminalRelay() {
 }
 
 TerminalRelay::~TerminalRelay() {
-  if (raw_) ::tcsetattr(0, TCSANOW, &saved_);
+  restore_terminal();
   ::unlink(path_.c_str());
   ::rmdir(dir_.c_str());
+}
+
+void TerminalRelay::restore_terminal() {
+  if (raw_) ::tcsetattr(0, TCSANOW, &saved_);
+  raw_ = false;
 }
 
 void TerminalRelay::receive() {
@@ -109,21 +137,32 @@ void TerminalRelay::sync_size() {
 }
 
 int TerminalRelay::relay(pid_t pid) {
+  // Taken, not left to end us: passed on to the process, whose exit ends the relay.
+  InterruptSignals signals = forwarded_signals();
+  SigpipeIgnored no_sigpipe;
+  boxrt::UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
   int master = master_.get();
   ::fcntl(master, F_SETFL, ::fcntl(master, F_GETFL) | O_NONBLOCK);
   bool stdin_open = true, master_open = true;
-  while (master_open) {
-    pollfd fds[2] = {{master, POLLIN, 0}, {stdin_open ? 0 : -1, POLLIN, 0}};
-    int n = ::poll(fds, 2, 100);
+  // A daemon of the container may keep the slave open and writing: the process's exit
+  // decides, checked on every round.
+  while (master_open && !exited(pid)) {
+    pollfd fds[4] = {{master, POLLIN, 0},
+                     {stdin_open ? 0 : -1, POLLIN, 0},
+                     {signals.fd(), POLLIN, 0},
+                     {pidfd.get(), POLLIN, 0}};
+    int n = ::poll(fds, 4, 100);
     if (n < 0 && errno != EINTR) throw Error::sys("poll", "the terminal", errno);
     sync_size();
-    if (n > 0 && fds[0].revents) master_open = copy_available(master, 1);
-    if (n > 0 && stdin_open && fds[1].revents) stdin_open = copy_available(0, master);
-    // A daemon of the container may keep the slave open: the process's exit decides.
-    if (n == 0 && exited(pid)) break;
+    if (n <= 0) continue;
+    if (fds[0].revents) master_open = copy_available(master, 1);
+    if (stdin_open && fds[1].revents) stdin_open = copy_available(0, master);
+    if (fds[2].revents)
+      if (int sig = signals.take()) ::kill(pid, sig);
   }
   drain(master);
-  return boxrt::wait_exit_code(pid);
+  restore_terminal();
+  return wait_forwarding_signals(pid, signals);
 }
 
 }  // namespace engine

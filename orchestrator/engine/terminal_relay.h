@@ -1,7 +1,9 @@
 // A process with a pseudo-terminal (`exec`/`run` without -T when stdin is a terminal): the
 // runtime sends the pty master to a console socket of ours (process.terminal); we put the
 // local terminal in raw mode, copy stdin -> master -> stdout until the process exits, keep
-// the pty's window size equal to ours, and restore the local terminal whatever happens.
+// the pty's window size equal to ours, and restore the local terminal when the process
+// exits, on the signals that would end us (passed on to it), and on our errors (the
+// destructor). SIGKILL cannot be caught: `stty sane` then.
 #pragma once
 
 #include <sys/ioctl.h>
@@ -28,11 +30,13 @@ class TerminalRelay {
   // socket): takes the master, puts stdin's terminal in raw mode, copies its size.
   void receive();
   // Copies until `pid` (a child of ours) exits; reaps it and returns its exit code (128 +
-  // signal when killed).
+  // signal when killed). SIGINT, SIGTERM, SIGHUP and SIGQUIT meanwhile go to the process
+  // and SIGPIPE is ignored, so the local terminal is restored whichever ends it.
   int relay(pid_t pid);
 
  private:
   void sync_size();
+  void restore_terminal();
 
   std::string dir_, path_;
   boxrt::UniqueFd listener_, master_;

@@ -13,20 +13,15 @@
 
 #include "boxrt/container.h"
 #include "engine/error.h"
+#include "engine/exec.h"
 #include "engine/project_state.h"
 
 namespace engine {
 namespace {
 
-std::optional<std::string> read_proc(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // The real uid from /proc/<pid>/status, by the host's name for it as ps shows it.
 std::string user_of(pid_t pid) {
-  std::optional<std::string> status = read_proc("/proc/" + std::to_string(pid) + "/status");
+  std::optional<std::string> status = read_kernel_file("/proc/" + std::to_string(pid) + "/status");
   if (!status) return "?";
   std::istringstream in(*status);
   std::string line;
@@ -51,8 +46,8 @@ double uptime_seconds() {
 // One `ps -ef` row; nullopt when the process is gone meanwhile.
 std::optional<std::vector<std::string>> process_row(pid_t pid) {
   std::string dir = "/proc/" + std::to_string(pid);
-  std::optional<std::string> stat = read_proc(dir + "/stat");
-  std::optional<std::string> cmdline = read_proc(dir + "/cmdline");
+  std::optional<std::string> stat = read_kernel_file(dir + "/stat");
+  std::optional<std::string> cmdline = read_kernel_file(dir + "/cmdline");
   if (!stat || !cmdline) return std::nullopt;
   ProcStat s = parse_proc_stat(*stat);
   double hz = static_cast<double>(::sysconf(_SC_CLK_TCK));
@@ -70,11 +65,13 @@ std::optional<std::vector<std::string>> process_row(pid_t pid) {
       format_cmdline(*cmdline, s.comm)};
 }
 
-bool wanted(const std::vector<std::string>& services, const std::string& service) {
-  return services.empty() || std::count(services.begin(), services.end(), service) > 0;
-}
-
 }  // namespace
+
+std::optional<std::string> read_kernel_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
 
 ProcStat parse_proc_stat(std::string_view text) {
   // "pid (comm) state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt
@@ -148,7 +145,7 @@ std::vector<ContainerTop> top(const Paths& paths, const std::string& project_nam
   if (!state) return out;
   boxrt::Runtime rt(paths.runtime_root());
   for (const auto& [name, c] : state->containers) {
-    if (!wanted(services, c.service) || !rt.store().exists(name)) continue;
+    if (!service_selected(services, c.service) || !rt.store().exists(name)) continue;
     if (rt.state(name).status != boxrt::Status::kRunning) continue;
     ContainerTop t{name, {}};
     std::vector<pid_t> pids = rt.ps(name);

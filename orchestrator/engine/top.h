@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <ctime>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,10 @@ int cpu_percent(double cpu_seconds, double lifetime_seconds);
 // The command line from /proc/<pid>/cmdline (NUL separated); "[comm]" when empty (kernel
 // threads, zombies).
 std::string format_cmdline(std::string_view raw, const std::string& comm);
+
+// A file of /proc or of a cgroup, whole; nullopt when it cannot be read (the process is
+// gone, the controller absent).
+std::optional<std::string> read_kernel_file(const std::string& path);
 
 inline const std::vector<std::string> kTopHeader = {"UID",   "PID", "PPID", "C",
                                                     "STIME", "TTY", "TIME", "CMD"};

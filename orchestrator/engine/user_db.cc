@@ -1,9 +1,7 @@
 #include "engine/user_db.h"
 
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +11,7 @@
 
 #include "boxrt/fd.h"
 #include "engine/error.h"
+#include "engine/safe_path.h"
 
 namespace engine {
 namespace {
@@ -55,15 +54,6 @@ void for_each_entry(std::string_view text, F&& f) {
     if (line.empty() || line[0] == '#' || line[0] == '+' || line[0] == '-') continue;
     f(split(line, ':'));
   }
-}
-
-boxrt::UniqueFd open_in_root(int root_fd, const std::string& path) {
-  open_how how{};
-  // O_NONBLOCK: a FIFO planted at etc/passwd must not hang `up`; regular files ignore it.
-  how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-  return boxrt::UniqueFd(
-      static_cast<int>(syscall(SYS_openat2, root_fd, path.c_str(), &how, sizeof how)));
 }
 
 std::string read_all(int fd, const std::string& what) {
@@ -159,7 +149,8 @@ std::optional<std::string> read_file_in_root(const std::filesystem::path& root,
                                              const std::string& path) {
   boxrt::UniqueFd root_fd(open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root_fd) throw Error::sys("open", root.string(), errno);
-  boxrt::UniqueFd fd = open_in_root(root_fd.get(), path);
+  // O_NONBLOCK: a FIFO planted at etc/passwd must not hang `up`; regular files ignore it.
+  boxrt::UniqueFd fd = open_in_root(root_fd.get(), path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
   std::string what = "/" + path + " in " + root.string();
   if (!fd) {
     int err = errno;

@@ -315,10 +315,13 @@ json Supervisor::subscribe(int fd) {
 void Supervisor::publish(const json& event) {
   for (auto it = subscribers_.begin(); it != subscribers_.end();) {
     try {
-      engine::send_message(*it, event);
+      engine::send_message(*it, event, {}, false);
       ++it;
     } catch (const std::exception&) {
-      it = subscribers_.erase(it);  // gone; its socket closes when the client's does
+      // Gone, or too far behind to be waited for: it sees the end of the stream rather
+      // than a gap in it (its socket itself closes when the client's does).
+      ::shutdown(*it, SHUT_RDWR);
+      it = subscribers_.erase(it);
     }
   }
 }

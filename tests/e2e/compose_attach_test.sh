@@ -105,6 +105,31 @@ up_attached failure.yaml -d --abort-on-container-exit
 check "abort flags refused with -d" test "$code" != 0
 check "abort flags refused with -d: says why" contains "$out" "cannot be combined with --detach"
 
+# A restart policy: the session follows each run of the container until it stays down.
+cat >restarts.yaml <<'YAML'
+name: restarts
+services:
+  flaky:
+    image: bb:attach
+    command: sh -c 'echo attempt; exit 2'
+    restart: on-failure:2
+YAML
+up_attached restarts.yaml
+check "restarts: up ends once the container stays down" test "$code" = 0 || echo "$out" >&2
+check "restarts: each run's exit reported" test "$(grep -c 'flaky-1 exited with code 2' <<<"$out")" = 3 ||
+  echo "$out" >&2
+check "restarts: each run's output shown" test "$(grep -c 'flaky-1  | attempt' <<<"$out")" = 3
+finish restarts.yaml restarts restarts
+
+# A one-off `run` container left exited is not part of an attached session.
+"$bc" -f abort.yaml run --no-deps quick sh -c 'exit 7' >/dev/null 2>&1
+check "one-off: run without --rm passes its exit code on" test $? = 7
+up_attached abort.yaml --abort-on-container-exit quick
+check "one-off: its exit (7) is not the session's; quick's (3) is" test "$code" = 3 ||
+  echo "$out" >&2
+check "one-off: only the named service is attached" contains "$out" "Attaching to quick-1"
+finish abort.yaml abort one-off
+
 # A service that ignores SIGTERM, with a long grace period: the first SIGTERM starts the
 # graceful stop, the second kills at once.
 cat >stubborn.yaml <<'YAML'

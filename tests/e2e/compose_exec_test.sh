@@ -125,9 +125,32 @@ out=$("$bc" exec -T web hostname 2>&1)
 check "exec sees the container's hostname" test "$out" = webhost
 out=$("$bc" exec -T web ping -c 1 -W 2 db 2>&1)
 check "exec sees the container's network" contains "$out" "1 packets received" || echo "$out" >&2
-check "exec shares the container's pid namespace" contains "$("$bc" exec -T web ps)" "sleep 1000"
-out=$("$bc" exec -T web ls -la / 2>&1)
-check "options after the command belong to it" contains "$out" "etc"
+# /proc is the container's whatever our namespace: /proc/self (opened by the shell
+# itself, for `read`) is the shell only in its own.
+out=$("$bc" exec -T web sh -c 'read pid rest </proc/self/stat && test "$pid" = $$ && tr "\0" " " </proc/1/cmdline' 2>&1)
+check "exec shares the container's pid namespace" contains "$out" "sleep 1000" || echo "$out" >&2
+out=$("$bc" exec -T web ls -l / 2>&1)
+check "options after the command belong to it" grep -q '^drwx' <<<"$out" || echo "$out" >&2
+out=$("$bc" exec -T web sh -c 'echo "$@"' sh -f x -p y 2>&1)
+check "-f and -p after SERVICE are the command's" test "$out" = "-f x -p y" || echo "$out" >&2
+out=$(cd / && "$bc" exec -f "$proj/compose.yaml" -T web hostname 2>&1)
+check "exec -f FILE SERVICE" test "$out" = webhost || echo "$out" >&2
+out=$(cd / && "$bc" exec -T -p ex web hostname 2>&1)
+check "exec -p NAME SERVICE" test "$out" = webhost || echo "$out" >&2
+name=$("$bc" run -p other -d --no-deps web sleep 1000 2>&1)
+check "run -p NAME SERVICE" grep -qE '^other-web-run-[0-9a-f]{12}$' <<<"$name" || echo "$name" >&2
+check "down of the other project" quiet "$bc" -p other down -t 0
+check "nothing of the other project is left" test ! -e "$BOXCOMPOSE_STATE/projects/other"
+out=$("$bc" -p other run --name ex-web-1 -T --no-deps web true 2>&1)
+check "run --name of another project's container fails" contains "$out" 'container name "ex-web-1" is already in use'
+check "the other project's container still runs" \
+  test "$("$bc" exec -T web cat /proc/1/cmdline | tr '\0' ' ')" = "sleep 1000 "
+check "nothing of the refused run is left" test ! -e "$BOXCOMPOSE_STATE/projects/other"
+out=$("$bc" run --name .. -T --no-deps web true 2>&1)
+check "run --name .. fails" contains "$out" 'invalid container name ".."'
+check "run --name .. left the root" test -d "$BOXCOMPOSE_ROOT/containers"
+out=$("$bc" run --rm -d --no-deps web true 2>&1)
+check "run --rm -d is refused" contains "$out" "--rm and -d cannot be combined"
 plain_caps=$("$bc" exec -T web grep CapEff /proc/self/status 2>&1)
 full_caps=$("$bc" exec -T --privileged web grep CapEff /proc/self/status 2>&1)
 check "exec --privileged has more capabilities" test "$plain_caps" != "$full_caps"
@@ -135,7 +158,8 @@ check "exec --privileged has CAP_SYS_ADMIN" test "$(cap_bit "$full_caps" 21)" = 
 check "exec without it has no CAP_SYS_ADMIN" test "$(cap_bit "$plain_caps" 21)" = 0
 out=$("$bc" exec -T --index 2 web true 2>&1)
 check "exec --index of a missing replica fails clearly" contains "$out" "no container number 2"
-check "exec -d returns at once" quiet "$bc" exec -d web sh -c 'sleep 0.2; touch /tmp/detached'
+check "exec -d returns" quiet "$bc" exec -d web sh -c 'sleep 2; touch /tmp/detached'
+check "exec -d returned while its command runs" quiet "$bc" exec -T web test ! -e /tmp/detached
 check "exec -d ran the command" eventually quiet "$bc" exec -T web test -e /tmp/detached
 check "quick has exited" eventually sh -c "'$bc' ps -a | grep ex-quick-1 | grep -q Exited"
 out=$("$bc" exec -T quick true 2>&1)
@@ -160,9 +184,10 @@ check "stats shows db" contains "$out" "ex-db-1"
 "$bc" stats web >"$work/stream.out" 2>&1 &
 stats_pid=$!
 sleep 2.5
-kill -INT "$stats_pid"
+# SIGTERM: a background job of a non-interactive shell has SIGINT ignored.
+kill -TERM "$stats_pid"
 wait "$stats_pid"
-check "stats streams until Ctrl-C and exits 0" test $? = 0
+check "stats streams until interrupted and exits 0" test $? = 0
 check "stats redraws every second" test "$(grep -c 'CONTAINER ID' "$work/stream.out")" -ge 2
 out=$("$bc" stats --no-stream --format json web 2>&1)
 check "stats --format json" contains "$out" '"Name":"ex-web-1"'
@@ -198,8 +223,9 @@ check "cp out through the symlink reads the container's file" \
 check "that was the container's /etc/hostname" test "$(cat "$work/through-link")" = webhost
 "$bc" exec -T web ln -s /etc/passwd /tmp/pw-link
 check "cp onto a symlink in the container" quiet "$bc" cp "$work/marker" web:/tmp/pw-link
-check "the symlink was replaced, its target kept" \
-  contains "$("$bc" exec -T web cat /etc/passwd)" "app:x:1000"
+check "the symlink was replaced" \
+  "$bc" exec -T web sh -c 'test -f /tmp/pw-link && ! test -L /tmp/pw-link && grep -qx "must stay inside" /tmp/pw-link'
+check "its target was kept" contains "$("$bc" exec -T web cat /etc/passwd)" "app:x:1000"
 out=$("$bc" cp web:/no/such/file "$work/x" 2>&1)
 check "cp of a missing path fails" test $? = 1
 check "cp of a missing path names it" contains "$out" "web:/no/such/file"
@@ -233,6 +259,12 @@ check "run -e -u -w" test "$out" = "hi app /tmp"
 out=$("$bc" run --rm -T --no-deps web no-such-command 2>&1)
 check "run of a missing command exits 127" test $? = 127
 check "run of a missing command names it" contains "$out" "no-such-command"
+out=$("$bc" run -T --no-deps web no-such-command 2>&1)
+check "run without --rm of a missing command exits 127" test $? = 127
+check "a one-off whose command could not run is not kept" fails contains "$("$bc" ps -a 2>&1)" "ex-web-run-"
+out=$(script -qec "'$bc' run --no-deps web no-such-command" /dev/null </dev/null 2>&1)
+check "run with a terminal of a missing command exits 127" test $? = 127 || echo "$out" >&2
+check "nor with a terminal" fails contains "$("$bc" ps -a 2>&1)" "ex-web-run-"
 out=$("$bc" run --rm -T --no-deps --entrypoint "echo via-entrypoint" web 2>/dev/null)
 check "run --entrypoint" contains "$out" "via-entrypoint"
 out=$("$bc" run --rm -T --no-deps web cat /etc/hostname 2>/dev/null)

@@ -280,5 +280,52 @@ check "down the range" quiet "$bc" -f "$range/compose.yaml" down -t 0
 check "nothing leaked after the range" no_leaks range
 check "the range is free after down" bindable 20150
 
+# --- port driver nat: nftables DNATs to the container beside the proxy (which keeps the
+# port bound); the stop takes them away, down removes the table even without the variable
+nat="$work/nat"
+mkdir -p "$nat"
+cat >"$nat/compose.yaml" <<'YAML'
+name: natports
+services:
+  web:
+    image: bb:test
+    command: httpd -f -p 80 -h /www
+    ports: ["127.0.0.1:8180:80", "8181:80"]
+YAML
+nat_table() { nft list table ip boxcompose_natports 2>/dev/null; }
+# The packets counted by the DNAT of host port $1 (its `counter` in the table).
+dnat_packets() { nat_table | awk -v port="$1" '$0 ~ "dport " port " counter" { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'; }
+if command -v nft >/dev/null; then
+  out=$(BOXCOMPOSE_PORT_DRIVER=nat "$bc" -f "$nat/compose.yaml" up -d 2>&1)
+  check "nat: up -d exits 0" test $? = 0 || echo "$out" >&2
+  check "nat: no fallback warning" fails contains "$out" "proxy alone"
+  address=$(jq -r '.containers[].endpoints[0].address' "$BOXCOMPOSE_STATE/projects/natports/project.json")
+  check "nat: the table DNATs 127.0.0.1:8180 to the container" contains "$(nat_table)" \
+    "ip daddr 127.0.0.1 tcp dport 8180 counter packets"
+  check "nat: to the container's address" contains "$(nat_table)" "dnat to $address:80"
+  check "nat: 0.0.0.0 is any local address" contains "$(nat_table)" "fib daddr type local tcp dport 8181"
+  check "nat: the table is recorded in the state" test \
+    "$(jq -r .nat_table "$BOXCOMPOSE_STATE/projects/natports/project.json")" = boxcompose_natports
+  check "nat: route_localnet on the bridge" grep -qx 1 \
+    "/proc/sys/net/ipv4/conf/$(jq -r '.networks.default.bridge' "$BOXCOMPOSE_STATE/projects/natports/project.json")/route_localnet"
+  check "nat: 127.0.0.1:8180 serves" eventually serves 127.0.0.1 8180
+  check "nat: ... through the DNAT" test "$(dnat_packets 8180)" -gt 0
+  check "nat: 127.0.0.1:8181 (0.0.0.0) serves through the DNAT" eventually serves 127.0.0.1 8181
+  check "nat: ... counted" test "$(dnat_packets 8181)" -gt 0
+  check "nat: the port stays reserved" fails bindable 8180
+  check "nat: stop web" quiet env BOXCOMPOSE_PORT_DRIVER=nat "$bc" -f "$nat/compose.yaml" stop -t 1
+  check "nat: stopped web has no DNAT" fails contains "$(nat_table)" "dport 8180"
+  check "nat: stopped web: 8180 refused" eventually fails serves 127.0.0.1 8180
+  check "nat: start web" quiet env BOXCOMPOSE_PORT_DRIVER=nat "$bc" -f "$nat/compose.yaml" start
+  check "nat: started web serves through the DNAT again" eventually serves 127.0.0.1 8180
+  check "nat: ... counted" test "$(dnat_packets 8180)" -gt 0
+  check "nat: down (no variable)" quiet "$bc" -f "$nat/compose.yaml" down -t 1
+  check "nat: the table is gone after down" fails quiet nft list table ip boxcompose_natports
+  check "nat: nothing leaked after down" no_leaks natports
+  check "nat: 8180 is free after down" bindable 8180
+else
+  echo "SKIP: port driver nat (no nft on this host)" >&2
+fi
+
 echo "ports e2e: $passes passed, $failures failed"
 [[ $failures = 0 ]]

@@ -110,3 +110,24 @@ TEST_F(CopyTest, ErrorsNameThePath) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(CopyTest, SetIdBitsAreDroppedOnTheWayToTheHostWithoutArchive) {
+  std::ofstream(dir_ / "prog") << "#!/bin/sh\n";
+  ASSERT_EQ(::chmod((dir_ / "prog").c_str(), 06755), 0);
+  copy(in_container("prog"), on_host("plain"));
+  engine::copy_path(::getpid(), in_container("prog"), on_host("kept"), {true});
+  struct stat plain, kept;
+  ASSERT_EQ(::stat((dir_ / "plain").c_str(), &plain), 0);
+  ASSERT_EQ(::stat((dir_ / "kept").c_str(), &kept), 0);
+  EXPECT_EQ(plain.st_mode & 07777, 0755u);
+  EXPECT_EQ(kept.st_mode & 07777, 06755u);
+}
+
+TEST_F(CopyTest, AFifoIsRefusedNotWaitedOn) {
+  ASSERT_EQ(::mkfifo((dir_ / "pipe").c_str(), 0644), 0);
+  EXPECT_THROW(copy(in_container("pipe"), on_host("out")), std::exception);
+}
+
+}  // namespace

@@ -16,3 +16,13 @@ TEST(ExecEnvFlags, BareKeysTakeTheCallersValue) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ServiceSelected, NoneNamedMeansAll) {
+  EXPECT_TRUE(engine::service_selected({}, "web"));
+  EXPECT_TRUE(engine::service_selected({"db", "web"}, "web"));
+  EXPECT_FALSE(engine::service_selected({"db"}, "web"));
+}
+
+}  // namespace
