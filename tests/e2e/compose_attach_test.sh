@@ -14,12 +14,7 @@ work=$(mktemp -d /tmp/bc-attach.XXXXXX)
 export BOXCOMPOSE_ROOT="$work/root" BOXCOMPOSE_STATE="$work/state"
 source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
 
-cleanup() {
-  for p in $(ls "$BOXCOMPOSE_STATE/projects" 2>/dev/null); do "$bc" -p "$p" down -v -t 0 >/dev/null 2>&1; done
-  grep -o " $work[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap e2e_cleanup EXIT
 
 import_busybox "$bc" bb:attach
 mkdir -p "$work/p"
@@ -34,9 +29,8 @@ up_attached() {
 }
 finish() {  # finish FILE PROJECT NAME: down, then the leak check
   check "$3: down" quiet "$bc" -f "$1" down -t 0
-  check "$3: nothing leaked" no_project_leaks "$2"
+  check "$3: nothing leaked" no_leaks "$2"
 }
-quiet() { "$@" >/dev/null 2>&1; }
 
 cat >natural.yaml <<'YAML'
 name: natural
@@ -80,7 +74,7 @@ finish abort.yaml abort exit-code-from
 up_attached abort.yaml --exit-code-from nosuch
 check "exit-code-from: unknown service refused" test "$code" != 0
 check "exit-code-from: says which" contains "$out" "no such service: nosuch"
-check "exit-code-from: nothing made" no_project_leaks abort
+check "exit-code-from: nothing made" no_leaks abort
 
 cat >failure.yaml <<'YAML'
 name: failure

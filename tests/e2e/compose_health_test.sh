@@ -14,36 +14,7 @@ work=$(mktemp -d /tmp/bc-health.XXXXXX)
 export BOXCOMPOSE_ROOT="$work/root" BOXCOMPOSE_STATE="$work/state"
 source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
 
-cleanup() {
-  for p in $(ls "$BOXCOMPOSE_STATE/projects" 2>/dev/null); do "$bc" -p "$p" down -v -t 0 >/dev/null 2>&1; done
-  grep -o " $work[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-quiet() { "$@" >/dev/null 2>&1; }
-fails() { ! "$@"; }
-
-# Nothing of project $1 is left: links (but lo), mounts, cgroups, processes, state.
-no_leaks() {
-  local project=$1 links mounts cgroups procs
-  links=$(ip -o link show | grep -v ': lo:' | wc -l)
-  mounts=$(grep -c " $work/" /proc/self/mountinfo)
-  cgroups=$(find /sys/fs/cgroup -maxdepth 6 -type d -path "*boxcompose/$project*" 2>/dev/null | wc -l)
-  procs=$(grep -l "boxcompose/$project/" /proc/[0-9]*/cgroup 2>/dev/null | wc -l)
-  local state=0
-  [[ -e "$BOXCOMPOSE_STATE/projects/$project" ]] && state=1
-  local runtime
-  runtime=$(ls "$BOXCOMPOSE_STATE/runtime" 2>/dev/null | grep -c "^$project-")
-  local containers
-  containers=$(ls "$BOXCOMPOSE_ROOT/containers" 2>/dev/null | grep -c "^$project-")
-  if [[ "$links$mounts$cgroups$procs$state$runtime$containers" != 0000000 ]]; then
-    find "$BOXCOMPOSE_STATE/projects/$project" >&2 2>/dev/null
-    echo "leaked: links=$links mounts=$mounts cgroups=$cgroups procs=$procs state=$state" \
-      "runtime=$runtime containers=$containers" >&2
-    return 1
-  fi
-}
+trap e2e_cleanup EXIT
 
 # Waits up to $1 seconds for a command to succeed.
 within() {

@@ -1,6 +1,9 @@
 # The e2e scripts' small harness: sourced, not run.
 #   check NAME COMMAND...   counts a pass when COMMAND succeeds, prints FAIL: NAME otherwise
 #   contains TEXT NEEDLE    TEXT holds NEEDLE (fixed string)
+# and what the compose scripts share: they run as root in a network namespace of their own,
+# with $bc the boxcompose binary, $work their temporary directory, BOXCOMPOSE_ROOT and
+# BOXCOMPOSE_STATE inside it.
 failures=0
 passes=0
 
@@ -17,28 +20,6 @@ check() {
 }
 
 contains() { grep -qF -- "$2" <<<"$1"; }
-
-# Nothing of project $1 is left (uses $work, BOXCOMPOSE_ROOT and BOXCOMPOSE_STATE): links
-# but lo, mounts under $work, cgroups, processes, state files, runtime records, container
-# directories.
-project_leaks() {
-  local project=$1
-  local links mounts cgroups procs state=0 runtime containers
-  links=$(ip -o link show | grep -v ': lo:' | wc -l)
-  mounts=$(grep -c " $work/" /proc/self/mountinfo)
-  cgroups=$(find /sys/fs/cgroup -maxdepth 6 -type d -path "*boxcompose/$project*" 2>/dev/null | wc -l)
-  procs=$(grep -l "boxcompose/$project/" /proc/[0-9]*/cgroup 2>/dev/null | wc -l)
-  [[ -e "$BOXCOMPOSE_STATE/projects/$project" ]] && state=1
-  runtime=$(ls "$BOXCOMPOSE_STATE/runtime" 2>/dev/null | grep -c "^$project-")
-  containers=$(ls "$BOXCOMPOSE_ROOT/containers" 2>/dev/null | grep -c "^$project-")
-  if [[ "$links$mounts$cgroups$procs$state$runtime$containers" != 0000000 ]]; then
-    echo "leaked: links=$links mounts=$mounts cgroups=$cgroups procs=$procs state=$state" \
-      "runtime=$runtime containers=$containers" >&2
-    return 0
-  fi
-  return 1
-}
-no_project_leaks() { ! project_leaks "$1"; }
 
 # A busybox image NAME:TAG with every applet, root and an "app" user (uid 1000).
 import_busybox() {
@@ -59,4 +40,35 @@ import_busybox() {
 eventually() {
   for _ in $(seq 50); do "$@" && return 0; sleep 0.1; done
   "$@"
+}
+
+quiet() { "$@" >/dev/null 2>&1; }
+fails() { ! "$@"; }
+
+# Downs every project left, unmounts what is still mounted under $work, removes it.
+e2e_cleanup() {
+  for p in $(ls "$BOXCOMPOSE_STATE/projects" 2>/dev/null); do "$bc" -p "$p" down -v -t 0 >/dev/null 2>&1; done
+  grep -o " $work[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done
+  rm -rf "$work"
+}
+
+# Nothing of project $1 is left: links (but lo), mounts, cgroups, processes, state.
+no_leaks() {
+  local project=$1 links mounts cgroups procs
+  links=$(ip -o link show | grep -v ': lo:' | wc -l)
+  mounts=$(grep -c " $work/" /proc/self/mountinfo)
+  cgroups=$(find /sys/fs/cgroup -maxdepth 6 -type d -path "*boxcompose/$project*" 2>/dev/null | wc -l)
+  procs=$(grep -l "boxcompose/$project/" /proc/[0-9]*/cgroup 2>/dev/null | wc -l)
+  local state=0
+  [[ -e "$BOXCOMPOSE_STATE/projects/$project" ]] && state=1
+  local runtime
+  runtime=$(ls "$BOXCOMPOSE_STATE/runtime" 2>/dev/null | grep -c "^$project-")
+  local containers
+  containers=$(ls "$BOXCOMPOSE_ROOT/containers" 2>/dev/null | grep -c "^$project-")
+  if [[ "$links$mounts$cgroups$procs$state$runtime$containers" != 0000000 ]]; then
+    find "$BOXCOMPOSE_STATE/projects/$project" >&2 2>/dev/null
+    echo "leaked: links=$links mounts=$mounts cgroups=$cgroups procs=$procs state=$state" \
+      "runtime=$runtime containers=$containers" >&2
+    return 1
+  fi
 }
