@@ -10,6 +10,7 @@
 
 #include "engine/error.h"
 #include "engine/ports.h"
+#include "engine/socket_address.h"
 
 namespace engine {
 namespace {
@@ -17,29 +18,6 @@ namespace {
 using boxrt::UniqueFd;
 
 // An IPv4 or IPv6 socket address for an address literal and a port.
-struct SocketAddress {
-  sockaddr_storage storage{};
-  socklen_t length = 0;
-  int family() const { return storage.ss_family; }
-};
-
-SocketAddress socket_address(const std::string& ip, uint16_t port) {
-  SocketAddress a;
-  auto* v4 = reinterpret_cast<sockaddr_in*>(&a.storage);
-  auto* v6 = reinterpret_cast<sockaddr_in6*>(&a.storage);
-  if (inet_pton(AF_INET, ip.c_str(), &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(port);
-    a.length = sizeof *v4;
-  } else if (inet_pton(AF_INET6, ip.c_str(), &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(port);
-    a.length = sizeof *v6;
-  } else {
-    throw Error("published port: \"" + ip + "\" is not an IP address");
-  }
-  return a;
-}
 
 void set_option(int fd, int level, int name, const std::string& what) {
   int on = 1;

@@ -14,21 +14,15 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "engine/socket_address.h"
 #include "engine/supervisor_protocol.h"
 
 namespace supervisor {
 
 class Supervisor;
 
-// An IPv4 or IPv6 address and port, as connect(2) and sendto(2) take it.
-struct SocketAddress {
-  sockaddr_storage storage{};
-  socklen_t length = 0;
-  int family() const { return storage.ss_family; }
-  const sockaddr* get() const { return reinterpret_cast<const sockaddr*>(&storage); }
-};
-// Throws Error when `ip` is not an address literal.
-SocketAddress socket_address(const std::string& ip, uint16_t port);
+using engine::socket_address;
+using engine::SocketAddress;
 
 class PortProxy {
  public:
