@@ -50,6 +50,21 @@ void Context::become_child(Reporter& report) {
   supervisor_.reset();
 }
 
+void Context::unlocked(const std::function<void()>& wait) {
+  lock_.release();
+  auto relock = [this] {
+    lock_.acquire();
+    state_ = load(paths_, project_, had_state_);
+  };
+  try {
+    wait();
+  } catch (...) {
+    relock();
+    throw;
+  }
+  relock();
+}
+
 void Context::save() {
   if (child_) return;
   save_project_state(paths_.project_file(project_), state_);

@@ -2,6 +2,7 @@
 // runtime, the host's netlink socket and the supervisor connection. Internal to engine/.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -39,6 +40,10 @@ class Context {
   void become_child(Reporter& report);
   // Removes the project's state directory (after `down`, once the supervisor is gone).
   void forget();
+  // Runs `wait` without the project's lock, so others can change the project meanwhile
+  // (a restart by policy must, for a dependency `up` waits on), then takes the lock again
+  // and reloads the state they saved. References into state() do not survive it.
+  void unlocked(const std::function<void()>& wait);
 
  private:
   static ProjectState load(const Paths& paths, const std::string& project, bool& had);

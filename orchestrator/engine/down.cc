@@ -108,7 +108,13 @@ void down(const Paths& paths, const std::string& project_name, const compose::Pr
       ctx.report().event(progress_event(ResourceKind::Container, name, "Removed", true));
     }
   }
-  remove_port_nat(ctx);  // after a crash, the table may outlive every container
+  try {
+    remove_port_nat(ctx);  // after a crash, the table may outlive every container
+  } catch (const std::exception& e) {
+    // The rest of the project must still go; the table is named so it can go by hand.
+    report.warning(std::string(e.what()) + "; remove it with: nft delete table ip " +
+                   ctx.state().nat_table);
+  }
   remove_networks(ctx);
   if (opts.volumes) remove_named_volumes(ctx, project);
   stop_supervisor(paths, project_name);

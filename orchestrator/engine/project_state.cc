@@ -193,13 +193,24 @@ void save_project_state(const std::filesystem::path& file, const ProjectState& s
 }
 
 FileLock::FileLock(const std::filesystem::path& file, Mode mode)
-    : fd_(::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
+    : file_(file), mode_(mode), fd_(::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
   if (!fd_) throw Error::sys("open", file.string(), errno);
+  acquire();
+}
+
+void FileLock::acquire() {
   struct flock lock {};
-  lock.l_type = mode == Mode::kShared ? F_RDLCK : F_WRLCK;
+  lock.l_type = mode_ == Mode::kShared ? F_RDLCK : F_WRLCK;
   lock.l_whence = SEEK_SET;
   while (::fcntl(fd_.get(), F_SETLKW, &lock) != 0)
-    if (errno != EINTR) throw Error::sys("lock", file.string(), errno);
+    if (errno != EINTR) throw Error::sys("lock", file_.string(), errno);
+}
+
+void FileLock::release() {
+  struct flock lock {};
+  lock.l_type = F_UNLCK;
+  lock.l_whence = SEEK_SET;
+  if (::fcntl(fd_.get(), F_SETLK, &lock) != 0) throw Error::sys("unlock", file_.string(), errno);
 }
 
 std::string new_container_id() {

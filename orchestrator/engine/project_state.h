@@ -111,7 +111,13 @@ class FileLock {
   enum class Mode { kExclusive, kShared };
   explicit FileLock(const std::filesystem::path& file, Mode mode = Mode::kExclusive);
 
+  // Lets go of the lock for a while (the file stays open), and takes it again.
+  void release();
+  void acquire();
+
  private:
+  std::filesystem::path file_;
+  Mode mode_;
   boxrt::UniqueFd fd_;
 };
 

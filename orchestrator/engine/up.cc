@@ -181,7 +181,9 @@ void wait_for_dependencies(Context& ctx, const compose::Project& project,
   std::vector<ReadinessTarget> targets = dependency_targets(ctx, project, services);
   if (targets.empty()) return;
   if (!waiter) waiter.emplace(ctx.paths(), project.name);
-  waiter->wait(targets, ctx.report(), std::nullopt);
+  // Not under the lock: a dependency that exits is restarted by its policy (which takes
+  // the lock) while we wait for it to turn healthy.
+  ctx.unlocked([&] { waiter->wait(targets, ctx.report(), std::nullopt); });
 }
 
 // Makes or starts what the file asks for; returns what --wait then waits for.

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,6 +14,9 @@
 namespace supervisor {
 namespace {
 
+rlimit original_fd_limit{};
+bool fd_limit_raised = false;
+
 // In the forked child: never returns.
 [[noreturn]] void exec_helper(std::vector<std::string>& argv, int output) {
   int null = ::open("/dev/null", O_RDONLY);
@@ -20,6 +24,7 @@ namespace {
   if (output >= 0 && (::dup2(output, 1) < 0 || ::dup2(output, 2) < 0)) _exit(127);
   if (output < 0 && ::dup2(2, 1) < 0) _exit(127);
   ::close_range(3, ~0U, 0);
+  restore_fd_limit();
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -34,6 +39,18 @@ namespace {
 }
 
 }  // namespace
+
+void raise_fd_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  original_fd_limit = limit;
+  limit.rlim_cur = limit.rlim_max;
+  fd_limit_raised = ::setrlimit(RLIMIT_NOFILE, &limit) == 0;
+}
+
+void restore_fd_limit() {
+  if (fd_limit_raised) ::setrlimit(RLIMIT_NOFILE, &original_fd_limit);
+}
 
 pid_t spawn_helper(const std::vector<std::string>& argv, int output) {
   if (argv.empty()) throw engine::Error("spawn_helper: no command");

@@ -14,4 +14,10 @@ namespace supervisor {
 // environment and no other descriptor. Returns the child's pid; throws Error.
 pid_t spawn_helper(const std::vector<std::string>& argv, int output);
 
+// The supervisor raises its own soft limit on open files to the hard one (every proxied
+// connection and healthcheck takes descriptors); what it starts gets the limit it was
+// started with back, so containers see the limits they would have without it.
+void raise_fd_limit();
+void restore_fd_limit();  // in a forked child, before exec
+
 }  // namespace supervisor

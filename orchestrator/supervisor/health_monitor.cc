@@ -211,7 +211,9 @@ void HealthMonitor::write_status(const Check& c) {
   tmp += ".tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);
-    out << c.state.to_json().dump() << '\n';
+    // A check's output is any bytes (cut at a size limit, maybe inside a character):
+    // replaced where it is not UTF-8 rather than failing the write.
+    out << c.state.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     if (!out.flush()) {
       dprintf(2, "boxcompose-supervisor: write %s failed\n", tmp.c_str());
       return;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "engine/error.h"
+#include "supervisor/child_process.h"
 
 namespace supervisor {
 namespace {
@@ -76,6 +77,7 @@ std::vector<char*> c_strings(std::vector<std::string>& v) {
   for (int i = 0; i < 3; ++i)
     if (::dup2(stdio[i].get(), i) < 0) _exit(127);
   ::close_range(3, ~0U, 0);
+  restore_fd_limit();
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -99,6 +101,26 @@ void Supervisor::add(int fd) {
   ev.data.fd = fd;
   if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev) != 0)
     throw Error::sys("epoll_ctl", "add", errno);
+}
+
+// One ready fd to its part. Nothing a part throws (a full disk under a log, no fds left
+// for a check's pipe) may end the supervisor: the containers' output pipes, ports and
+// restarts depend on it staying up. The part that failed says why in the log.
+void Supervisor::dispatch(int fd, uint32_t events) {
+  try {
+    if (fd == signals_.get())
+      on_signals();
+    else if (fd == listen_.get())
+      on_accept();
+    else if (clients_.count(fd))
+      on_client(fd);
+    else if (streams_.count(fd))
+      on_stream(fd);
+    else if (auto h = handlers_.find(fd); h != handlers_.end())
+      FdHandler(h->second)(events);  // a copy: the handler may unwatch itself
+  } catch (const std::exception& e) {
+    dprintf(2, "boxcompose-supervisor: %s\n", e.what());
+  }
 }
 
 void Supervisor::watch_fd(int fd, uint32_t events, FdHandler handler) {
@@ -131,6 +153,7 @@ void Supervisor::listen() {
 }
 
 int Supervisor::run(int ready_fd) {
+  raise_fd_limit();
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   ::signal(SIGPIPE, SIG_IGN);
   sigset_t set = handled_signals();
@@ -139,11 +162,11 @@ int Supervisor::run(int ready_fd) {
   epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
   if (!signals_ || !epoll_) throw Error::sys("signalfd/epoll", "supervisor", errno);
   listen();
-  health_ = std::make_unique<HealthMonitor>(*this, [this](const std::string& name,
-                                                          const std::string& status) {
-    known_[name]["health"] = status;
-    publish({{"op", "health"}, {"container", name}, {"health", status}});
-  });
+  health_ = std::make_unique<HealthMonitor>(
+      *this, [this](const std::string& name, const std::string& status) {
+        known_[name]["health"] = status;
+        publish({{"op", "health"}, {"container", name}, {"health", status}});
+      });
   restarts_ = std::make_unique<Restarts>(*this);
   ports_ = std::make_unique<PortProxy>(*this);
   add(signals_.get());
@@ -159,19 +182,8 @@ int Supervisor::run(int ready_fd) {
     int n = ::epoll_wait(epoll_.get(), events, 16, -1);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) throw Error::sys("epoll_wait", "supervisor", errno);
-    for (int i = 0; i < n && !stop_; ++i) {
-      int fd = events[i].data.fd;
-      if (fd == signals_.get())
-        on_signals();
-      else if (fd == listen_.get())
-        on_accept();
-      else if (clients_.count(fd))
-        on_client(fd);
-      else if (streams_.count(fd))
-        on_stream(fd);
-      else if (auto h = handlers_.find(fd); h != handlers_.end())
-        FdHandler(h->second)(events[i].events);  // a copy: the handler may unwatch itself
-    }
+    for (int i = 0; i < n && !stop_; ++i)
+      dispatch(events[i].data.fd, events[i].events);
   }
   for (auto& [pid, w] : watched_)
     if (w.log) w.log->flush();
@@ -288,16 +300,18 @@ void Supervisor::watch_health_and_restarts(const std::string& name, const json& 
   std::string project = dir_.filename().string();
   if (boxcompose.empty()) return;  // a CLI that asks for neither
   if (body.contains("health") && body.at("health").is_object()) {
-    HealthTarget target{engine::health_spec_from_json(body.at("health")), boxcompose, project,
-                        std::filesystem::path(body.at("exit_file").get<std::string>())
-                                .parent_path() / "health.json"};
+    HealthTarget target{
+        engine::health_spec_from_json(body.at("health")), boxcompose, project,
+        std::filesystem::path(body.at("exit_file").get<std::string>()).parent_path() /
+            "health.json"};
     health_->start(name, std::move(target));
     known_[name]["health"] = "starting";
   } else {
     health_->stop(name);
   }
   RestartTarget restart;
-  if (body.contains("restart")) restart.policy = engine::restart_policy_from_json(body.at("restart"));
+  if (body.contains("restart"))
+    restart.policy = engine::restart_policy_from_json(body.at("restart"));
   restart.restart_count = body.value("restart_count", 0);
   restart.boxcompose = boxcompose;
   restart.project = project;
@@ -384,15 +398,21 @@ void Supervisor::reap() {
 void Supervisor::record_exit(pid_t pid, int code) {
   auto it = watched_.find(pid);
   if (it == watched_.end()) return;
-  it->second.exited = true;
-  it->second.exit_code = code;
-  // Output still in the pipes belongs before the exit: drain what is there now.
+  // Copied: draining the pipes to their end below may forget the entry.
+  const std::string name = it->second.name;
+  const std::filesystem::path exit_file = it->second.exit_file;
+  // Output still in the pipes belongs before the exit: drain what is there now, then mark
+  // the exit (so the entry is forgotten only by the finish_if_done at the end).
   std::vector<int> fds;
   for (auto& [fd, s] : streams_)
     if (s.owner == pid) fds.push_back(fd);
   for (int fd : fds)
     on_stream(fd);
-  const std::string name = it->second.name;
+  it = watched_.find(pid);
+  if (it != watched_.end()) {
+    it->second.exited = true;
+    it->second.exit_code = code;
+  }
   ports_->container_exited(pid);
   // Only the container's latest process: one stopped for a restart may be reaped after
   // its successor was handed over.
@@ -405,14 +425,14 @@ void Supervisor::record_exit(pid_t pid, int code) {
     publish({{"op", "exit"}, {"container", name}, {"code", code}, {"restarting", restarting}});
   }
   try {
-    write_atomic(it->second.exit_file, json{{"exit_code", code},
-                                            {"finished_at", rfc3339_now()},
-                                            {"pid", pid},
-                                            {"restarting", restarting}}
-                                               .dump() +
-                                           "\n");
+    write_atomic(exit_file, json{{"exit_code", code},
+                                 {"finished_at", rfc3339_now()},
+                                 {"pid", pid},
+                                 {"restarting", restarting}}
+                                    .dump() +
+                                "\n");
   } catch (const std::exception& e) {
-    dprintf(2, "boxcompose-supervisor: %s: %s\n", it->second.name.c_str(), e.what());
+    dprintf(2, "boxcompose-supervisor: %s: %s\n", name.c_str(), e.what());
   }
   finish_if_done(pid);
 }

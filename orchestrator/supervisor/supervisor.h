@@ -60,6 +60,7 @@ class Supervisor {
   };
 
   void listen();
+  void dispatch(int fd, uint32_t events);
   void add(int fd);
   void on_accept();
   void on_client(int fd);

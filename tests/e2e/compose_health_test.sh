@@ -266,5 +266,32 @@ check "rs: not restarted after stop" contains "$("$bc" ps -a forever)" "Exited"
 check "rs: restart count unchanged by stop" test "$(ps_json_field forever RestartCount)" = 1
 down_clean rs
 
+# --- a service_healthy dependency that crashes once and is brought back by its policy:
+# `up` waits for it without holding the project's lock, so the restart can happen.
+stack flap <<'YAML'
+name: flap
+services:
+  db:
+    image: bb:test
+    command: sh -c 'if [ ! -e /tmp/crashed ]; then touch /tmp/crashed; exit 1; fi; touch /tmp/ready; exec sleep 1000'
+    restart: always
+    healthcheck:
+      test: ["CMD", "test", "-e", "/tmp/ready"]
+      interval: 30s
+      start_period: 20s
+      start_interval: 100ms
+  web:
+    image: bb:test
+    command: sleep 1000
+    depends_on:
+      db:
+        condition: service_healthy
+YAML
+out=$(timeout 60 "$bc" up -d --progress plain 2>&1)
+check "flap: up waits through the dependency's restart" test $? = 0 || echo "$out" >&2
+check "flap: the dependency was restarted once" test "$(ps_json_field db RestartCount)" = 1
+check "flap: web runs" contains "$("$bc" ps web)" "Up"
+down_clean flap
+
 echo "health e2e: $passes passed, $failures failed"
 [[ $failures = 0 ]]
