@@ -20,8 +20,8 @@ enum class CgroupMode { kV1, kV2, kHybrid };
 
 // One line of /proc/<pid>/mountinfo that mounts a cgroup filesystem.
 struct CgroupMount {
-  std::string mount_point;   // /sys/fs/cgroup/memory
-  std::string root;          // the mount's root inside the hierarchy, usually "/"
+  std::string mount_point;  // /sys/fs/cgroup/memory
+  std::string root;         // the mount's root inside the hierarchy, usually "/"
   bool v2 = false;
   std::vector<std::string> controllers;  // v1: from the super options; v2: empty
 };
@@ -51,14 +51,19 @@ class Cgroup {
  public:
   virtual ~Cgroup() = default;
   virtual const CgroupPaths& paths() const = 0;
-  virtual void create() = 0;                       // mkdir, idempotent
-  virtual void apply(const Resources& r) = 0;      // write the limits
-  virtual void attach(pid_t pid) = 0;              // cgroup.procs
+  virtual void create() = 0;                   // mkdir, idempotent
+  virtual void apply(const Resources& r) = 0;  // write the limits
+  virtual void attach(pid_t pid) = 0;          // cgroup.procs
+  // Moves the calling thread, which must be its process's only one (a freshly cloned
+  // child). On v1 that goes through `tasks`: moving the current thread alone is exempt
+  // from the kernel's global threadgroup lock, whose write side costs an RCU grace
+  // period (10-20 ms) on every container start.
+  virtual void attach_self() = 0;
   virtual std::vector<pid_t> pids() const = 0;
   virtual void freeze(bool frozen) = 0;
   virtual bool frozen() const = 0;
   virtual CgroupStats stats() const = 0;
-  virtual bool destroy() = 0;                      // rmdir leaves; true if it removed any
+  virtual bool destroy() = 0;  // rmdir leaves; true if it removed any
 };
 
 // The path a container's cgroup takes inside a hierarchy whose caller cgroup is `own`.

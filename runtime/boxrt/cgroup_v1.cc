@@ -70,6 +70,11 @@ class CgroupV1 : public Cgroup {
       write_cgroup_file(dir + "/cgroup.procs", std::to_string(pid));
   }
 
+  void attach_self() override {
+    for (const auto& dir : unique_dirs())
+      write_cgroup_file(dir + "/tasks", "0");
+  }
+
   std::vector<pid_t> pids() const override {
     std::string dir = dir_of("pids");
     if (dir.empty()) dir = *unique_dirs().begin();

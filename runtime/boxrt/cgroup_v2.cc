@@ -16,7 +16,9 @@
 namespace boxrt {
 namespace {
 
-bool exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
+bool exists(const std::string& path) {
+  return access(path.c_str(), F_OK) == 0;
+}
 
 bool has_word(const std::string& text, const std::string& word) {
   std::istringstream in(text);
@@ -33,7 +35,9 @@ uint64_t shares_to_weight(uint64_t shares) {
 }
 
 // blkio.weight (10..1000) -> io.weight (1..10000).
-uint64_t blkio_to_io_weight(uint64_t w) { return w == 0 ? 100 : 1 + (w - 10) * 9999 / 990; }
+uint64_t blkio_to_io_weight(uint64_t w) {
+  return w == 0 ? 100 : 1 + (w - 10) * 9999 / 990;
+}
 
 class CgroupV2 : public Cgroup {
  public:
@@ -61,16 +65,23 @@ class CgroupV2 : public Cgroup {
   void apply(const Resources& r) override {
     if (r.memory) apply_memory(*r.memory);
     if (r.cpu) apply_cpu(*r.cpu);
-    if (r.pids) write("pids", "pids.max", r.pids->limit > 0 ? std::to_string(r.pids->limit) : "max");
+    if (r.pids)
+      write("pids", "pids.max", r.pids->limit > 0 ? std::to_string(r.pids->limit) : "max");
     if (r.block_io && r.block_io->weight)
-      write("io", "io.weight", "default " + std::to_string(blkio_to_io_weight(*r.block_io->weight)));
+      write("io", "io.weight",
+            "default " + std::to_string(blkio_to_io_weight(*r.block_io->weight)));
     for (const auto& [key, value] : r.unified) {
-      if (key.find('/') != std::string::npos) throw Error("linux.resources.unified: invalid key " + key);
+      if (key.find('/') != std::string::npos)
+        throw Error("linux.resources.unified: invalid key " + key);
       write(key.substr(0, key.find('.')), key, value);
     }
   }
 
-  void attach(pid_t pid) override { write_cgroup_file(dir() + "/cgroup.procs", std::to_string(pid)); }
+  void attach(pid_t pid) override {
+    write_cgroup_file(dir() + "/cgroup.procs", std::to_string(pid));
+  }
+  // cgroup.threads is only writable in threaded subtrees, so the process moves as a whole.
+  void attach_self() override { attach(0); }
 
   std::vector<pid_t> pids() const override {
     return exists(dir()) ? read_pid_list(dir() + "/cgroup.procs") : std::vector<pid_t>{};
@@ -88,7 +99,8 @@ class CgroupV2 : public Cgroup {
   CgroupStats stats() const override {
     CgroupStats s;
     s.memory_usage = number("memory.current");
-    std::string max = exists(dir() + "/memory.max") ? read_cgroup_file(dir() + "/memory.max") : "max";
+    std::string max =
+        exists(dir() + "/memory.max") ? read_cgroup_file(dir() + "/memory.max") : "max";
     s.memory_limit = max == "max" ? UINT64_MAX : std::stoull(max);
     s.cpu_usage_ns = keyed("cpu.stat", "usage_usec") * 1000;
     s.cpu_periods = keyed("cpu.stat", "nr_periods");
@@ -121,10 +133,12 @@ class CgroupV2 : public Cgroup {
     std::string part;
     while (std::getline(in, part, '/')) {
       if (part.empty()) continue;
-      std::string avail = exists(cur + "/cgroup.controllers") ? read_cgroup_file(cur + "/cgroup.controllers") : "";
+      std::string avail =
+          exists(cur + "/cgroup.controllers") ? read_cgroup_file(cur + "/cgroup.controllers") : "";
       if (!has_word(avail, controller))
         throw Error("a " + controller + " limit was requested but the cgroup2 tree at " + cur +
-                    " lacks the " + controller + " controller (cgroup.controllers: \"" + avail + "\")");
+                    " lacks the " + controller + " controller (cgroup.controllers: \"" + avail +
+                    "\")");
       std::string sub = cur + "/cgroup.subtree_control";
       if (!has_word(read_cgroup_file(sub), controller)) write_cgroup_file(sub, "+" + controller);
       cur += "/" + part;
@@ -180,7 +194,8 @@ class CgroupV2 : public Cgroup {
 }  // namespace
 
 std::unique_ptr<Cgroup> make_cgroup_v2(const std::string& unified_root, const std::string& dir) {
-  if (dir.rfind(unified_root, 0) != 0) throw Error("cgroup " + dir + " is not under " + unified_root);
+  if (dir.rfind(unified_root, 0) != 0)
+    throw Error("cgroup " + dir + " is not under " + unified_root);
   return std::make_unique<CgroupV2>(unified_root, dir);
 }
 

@@ -142,8 +142,8 @@ pid_t setup_self(const InitConfig& cfg) {
   char self[32] = {};
   if (readlink("/proc/self", self, sizeof self - 1) < 0)
     throw os_error("readlink", "/proc/self", errno);
-  // "0": the writer. Our pid in a new pid namespace means nothing to the host's cgroupfs.
-  if (cfg.cgroup) cfg.cgroup->attach(0);
+  // Ourselves, not by pid: our pid in a new pid namespace means nothing to the host's cgroupfs.
+  if (cfg.cgroup) cfg.cgroup->attach_self();
   if (const auto& adj = cfg.spec->process.oom_score_adj)
     write_proc_file("/proc/self/oom_score_adj", std::to_string(*adj));
   return static_cast<pid_t>(atoi(self));
@@ -234,7 +234,8 @@ void check_cwd(const std::string& cwd) {
   if (cwd.empty() || cwd[0] != '/') throw Error("process.cwd \"" + cwd + "\" is not absolute");
   // A cwd through a leaked fd of the host escapes the rootfs (CVE-2024-21626).
   for (const char* prefix : {"/proc/self/fd", "/proc/thread-self/fd"})
-    if (cwd.rfind(prefix, 0) == 0) throw Error("process.cwd " + cwd + " is under " + prefix + "; refusing");
+    if (cwd.rfind(prefix, 0) == 0)
+      throw Error("process.cwd " + cwd + " is under " + prefix + "; refusing");
   if (cwd.rfind("/proc/", 0) == 0 && cwd.find("/fd/") != std::string::npos)
     throw Error("process.cwd " + cwd + " goes through a process's fds; refusing");
 }
@@ -278,7 +279,8 @@ void run_init(const InitConfig& cfg) {
   if (cfg.exec_fifo_fd >= 0) {
     char c;
     ssize_t n;
-    do n = read(cfg.exec_fifo_fd, &c, 1);
+    do
+      n = read(cfg.exec_fifo_fd, &c, 1);
     while (n < 0 && errno == EINTR);
     if (n != 1) _exit(1);
   }
