@@ -11,6 +11,7 @@
 
 #include "boxrt/backoff.h"
 #include "boxrt/cgroup.h"
+#include "boxrt/device_rules.h"
 #include "boxrt/error.h"
 #include "boxrt/os_error.h"
 
@@ -201,35 +202,11 @@ class CgroupV1 : public Cgroup {
         "CFQ/BFQ scheduler)");
   }
 
-  // The spec's leading all-devices rules (the template's "deny a") go first, then the
-  // nodes every container gets (devices.cc, and /dev/pts), then the spec's specific
-  // rules: a spec can still take something back from a default node, which runc (that
-  // appends the defaults last) does not allow.
+  // The devices controller takes rules one at a time, in order (later ones win).
   void apply_devices(const std::vector<DeviceRule>& rules) {
     if (dir_of("devices").empty()) return;
-    size_t i = 0;
-    for (; i < rules.size() && rule_text(rules[i]) == "a"; ++i)
-      write_rule(rules[i]);
-    for (const char* rule :
-         {"c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm",
-          "c 5:2 rwm", "c 136:* rwm", "c *:* m", "b *:* m"})
-      write("devices", "devices.allow", rule);
-    for (; i < rules.size(); ++i)
-      write_rule(rules[i]);
-  }
-
-  void write_rule(const DeviceRule& r) {
-    write("devices", r.allow ? "devices.allow" : "devices.deny", rule_text(r));
-  }
-
-  static std::string rule_text(const DeviceRule& r) {
-    auto num = [](const std::optional<int64_t>& v) {
-      return v && *v >= 0 ? std::to_string(*v) : "*";
-    };
-    std::string type = r.type.empty() ? "a" : r.type;
-    std::string access = r.access.empty() ? "rwm" : r.access;
-    if (type == "a") return "a";
-    return type + " " + num(r.major) + ":" + num(r.minor) + " " + access;
+    for (const auto& rule : container_device_rules(rules))
+      write("devices", rule.allow ? "devices.allow" : "devices.deny", device_rule_text(rule));
   }
 
   CgroupPaths paths_;

@@ -10,6 +10,8 @@
 
 #include "boxrt/backoff.h"
 #include "boxrt/cgroup.h"
+#include "boxrt/device_filter.h"
+#include "boxrt/device_rules.h"
 #include "boxrt/error.h"
 #include "boxrt/os_error.h"
 
@@ -75,6 +77,9 @@ class CgroupV2 : public Cgroup {
         throw Error("linux.resources.unified: invalid key " + key);
       write(key.substr(0, key.find('.')), key, value);
     }
+    // No devices controller in v2: an eBPF program on the directory decides instead.
+    if (!r.devices.empty())
+      install_device_filter(dir(), compile_device_filter(container_device_rules(r.devices)));
   }
 
   void attach(pid_t pid) override {
