@@ -61,21 +61,35 @@ std::string dnat_rule(const NatPort& p) {
          p.address + ":" + std::to_string(p.target);
 }
 
-// Traffic sent to 127.0.0.1 keeps that source once DNATed out of a bridge; the container
-// could not answer it, so it leaves with the bridge's address instead.
-std::string masquerade_rule(const std::vector<std::string>& bridges) {
+// `{ "bc-1", "bc-2" }`, every name checked: it lands in an nft ruleset.
+std::string interface_set(const std::vector<std::string>& bridges) {
   std::string set;
   for (const auto& b : bridges) {
     if (!plain_interface_name(b)) throw Error("nat: bridge name \"" + b + "\" is not plain");
     set += (set.empty() ? "\"" : ", \"") + b + "\"";
   }
-  return "ip saddr 127.0.0.0/8 oifname { " + set + " } masquerade";
+  return "{ " + set + " }";
 }
 
-void base_chain(std::ostringstream& out, const char* name, const char* hook, int priority,
-                const std::string& body) {
-  out << "\tchain " << name << " {\n\t\ttype nat hook " << hook << " priority " << priority
-      << "; policy accept;\n";
+// Traffic sent to 127.0.0.1 keeps that source once DNATed out of a bridge; the container
+// could not answer it, so it leaves with the bridge's address instead.
+std::string masquerade_rule(const std::vector<std::string>& bridges) {
+  return "ip saddr 127.0.0.0/8 oifname " + interface_set(bridges) + " masquerade";
+}
+
+// route_localnet on a bridge (needed for the replies above) would also let a container
+// reach the host's 127.0.0.1 services with crafted packets (CVE-2020-8558). Only
+// loopback traffic of our own DNATs may come in that way.
+std::string localnet_guard_rule(const std::vector<std::string>& bridges) {
+  return "iifname " + interface_set(bridges) +
+         " ip daddr 127.0.0.0/8 ct state != { established, related } ct status and dnat == 0 "
+         "counter drop";
+}
+
+void base_chain(std::ostringstream& out, const char* name, const char* type, const char* hook,
+                int priority, const std::string& body) {
+  out << "\tchain " << name << " {\n\t\ttype " << type << " hook " << hook << " priority "
+      << priority << "; policy accept;\n";
   if (!body.empty()) out << "\t\t" << body << "\n";
   out << "\t}\n";
 }
@@ -204,10 +218,13 @@ PortDriver port_driver_from(const char* value, std::string& unknown) {
   return PortDriver::kProxy;
 }
 
+// Project names are [a-z0-9][a-z0-9_-]*, all of it valid in an nft identifier, so two
+// projects never share a table (my-app and my_app included). Anything else would be
+// a bug upstream; it is replaced rather than handed to nft.
 std::string nat_table_name(const std::string& project) {
   std::string name = "boxcompose_" + project;
   for (char& ch : name)
-    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_') ch = '_';
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '-') ch = '_';
   return name;
 }
 
@@ -245,10 +262,12 @@ std::string render_nat_ruleset(const NatTable& table) {
   out << "\tchain ports {\n" << ports.str() << "\t}\n";
   // Locally made connections (to 127.0.0.1 too) pass output; those of other hosts and
   // namespaces pass prerouting. Both take the same DNATs.
-  base_chain(out, "output", "output", -100, "jump ports");
-  base_chain(out, "prerouting", "prerouting", -100, "jump ports");
-  base_chain(out, "postrouting", "postrouting", 100,
+  base_chain(out, "output", "nat", "output", -100, "jump ports");
+  base_chain(out, "prerouting", "nat", "prerouting", -100, "jump ports");
+  base_chain(out, "postrouting", "nat", "postrouting", 100,
              table.bridges.empty() ? "" : masquerade_rule(table.bridges));
+  if (!table.bridges.empty())
+    base_chain(out, "localnet_guard", "filter", "input", 0, localnet_guard_rule(table.bridges));
   out << "}\n";
   return out.str();
 }

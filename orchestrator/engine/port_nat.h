@@ -43,7 +43,7 @@ struct NatTable {
   std::vector<NatPort> ports;
 };
 
-// "boxcompose_<project>", every character nft would not take in a name made '_'.
+// "boxcompose_<project>"; a character nft would not take in a name is made '_'.
 std::string nat_table_name(const std::string& project);
 
 // The table for the containers of `state` that `live` accepts (their ports are published

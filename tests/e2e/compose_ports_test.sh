@@ -263,6 +263,28 @@ YAML
 nat_table() { nft list table ip boxcompose_natports 2>/dev/null; }
 # The packets counted by the DNAT of host port $1 (its `counter` in the table).
 dnat_packets() { nat_table | awk -v port="$1" '$0 ~ "dport " port " counter" { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'; }
+guard_drops() { nat_table | awk '/ip daddr 127.0.0.0\/8/ { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'; }
+# CVE-2020-8558: route_localnet on the bridge (the nat driver's replies need it) must not
+# let a container reach the host's 127.0.0.1 services. From container $1's network
+# namespace, its own 127/8 routes replaced by one through the bridge, send a datagram to
+# a UDP listener on this namespace's 127.0.0.1; true when it arrives.
+reaches_host_loopback() {
+  local pid got="$work/loopback-got" listener
+  pid=$(jq -r .pid "$BOXCOMPOSE_STATE/runtime/$1/state.json")
+  rm -f "$got"
+  python3 -c "import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('127.0.0.1', 8199)); s.settimeout(2); print(s.recv(64).decode(), flush=True)" >"$got" 2>/dev/null &
+  listener=$!
+  eventually quiet sh -c "grep -qi ':$(printf '%04X' 8199) ' /proc/net/udp"
+  nsenter --net="/proc/$pid/ns/net" sh -c 'gw=$(ip route | awk "/default/ {print \$3}")
+    ip route del local 127.0.0.0/8 dev lo table local
+    ip route del local 127.0.0.1 dev lo table local
+    ip route add 127.0.0.1/32 via "$gw"' 2>/dev/null
+  nsenter --net="/proc/$pid/ns/net" python3 -c "import socket
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'through the bridge', ('127.0.0.1', 8199))"
+  wait "$listener"
+  grep -q "through the bridge" "$got"
+}
 if command -v nft >/dev/null; then
   out=$(BOXCOMPOSE_PORT_DRIVER=nat "$bc" -f "$nat/compose.yaml" up -d 2>&1)
   check "nat: up -d exits 0" test $? = 0 || echo "$out" >&2
@@ -281,6 +303,10 @@ if command -v nft >/dev/null; then
   check "nat: 127.0.0.1:8181 (0.0.0.0) serves through the DNAT" eventually serves 127.0.0.1 8181
   check "nat: ... counted" test "$(dnat_packets 8181)" -gt 0
   check "nat: the port stays reserved" fails bindable 8180
+  check "nat: loopback from a container is guarded" contains "$(nat_table)" "ip daddr 127.0.0.0/8"
+  check "nat: a datagram from a container to the host's 127.0.0.1 is dropped" fails \
+    reaches_host_loopback natports-web-1
+  check "nat: ... by the guard" test "$(guard_drops)" -gt 0
   check "nat: stop web" quiet env BOXCOMPOSE_PORT_DRIVER=nat "$bc" -f "$nat/compose.yaml" stop -t 1
   check "nat: stopped web has no DNAT" fails contains "$(nat_table)" "dport 8180"
   check "nat: stopped web: 8180 refused" eventually fails serves 127.0.0.1 8180

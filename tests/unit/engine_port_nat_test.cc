@@ -51,12 +51,14 @@ TEST(EnginePortNat, DriverComesFromTheVariableAndDefaultsToProxy) {
 
 TEST(EnginePortNat, TableNameKeepsOnlyWhatNftTakesInAName) {
   EXPECT_EQ(nat_table_name("web"), "boxcompose_web");
-  EXPECT_EQ(nat_table_name("my-app.v2"), "boxcompose_my_app_v2");
+  EXPECT_EQ(nat_table_name("my-app"), "boxcompose_my-app");
+  EXPECT_NE(nat_table_name("my-app"), nat_table_name("my_app"));
+  EXPECT_EQ(nat_table_name("a.b c"), "boxcompose_a_b_c");
 }
 
 TEST(EnginePortNat, TableHoldsPublishedIpv4PortsOfLiveContainers) {
   NatTable t = nat_table_of(two_services(), all_live);
-  EXPECT_EQ(t.name, "boxcompose_my_app_v2");
+  EXPECT_EQ(t.name, "boxcompose_my-app_v2");
   ASSERT_EQ(t.ports.size(), 3u);  // db's, then web's two IPv4 ones (by container name)
   EXPECT_EQ(t.ports[0].host_ip, "127.0.0.1");
   EXPECT_EQ(t.ports[0].host_port, 5432);
@@ -112,12 +114,18 @@ TEST(EnginePortNat, RulesetReplacesTheTableWithDnatsInOutputAndPrerouting) {
             "\t\ttype nat hook postrouting priority 100; policy accept;\n"
             "\t\tip saddr 127.0.0.0/8 oifname { \"bc-1\", \"bc-2\" } masquerade\n"
             "\t}\n"
+            "\tchain localnet_guard {\n"
+            "\t\ttype filter hook input priority 0; policy accept;\n"
+            "\t\tiifname { \"bc-1\", \"bc-2\" } ip daddr 127.0.0.0/8 ct state != { established, "
+            "related } ct status and dnat == 0 counter drop\n"
+            "\t}\n"
             "}\n");
 }
 
 TEST(EnginePortNat, RulesetWithoutBridgesHasNoMasquerade) {
   std::string text = render_nat_ruleset({"boxcompose_p", {}, {}});
   EXPECT_EQ(text.find("masquerade"), std::string::npos);
+  EXPECT_EQ(text.find("localnet_guard"), std::string::npos);  // no route_localnet either
   EXPECT_NE(text.find("chain postrouting"), std::string::npos);
 }
 
