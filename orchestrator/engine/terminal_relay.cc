@@ -14,6 +14,7 @@
 
 #include "boxrt/console.h"
 #include "boxrt/container.h"
+#include "boxrt/fd_copy.h"
 #include "engine/error.h"
 #include "engine/exec.h"
 #include "engine/interrupts.h"
@@ -21,31 +22,7 @@
 namespace engine {
 namespace {
 
-// Writes all of `n` bytes; false when the other side is gone.
-bool write_all(int fd, const char* data, size_t n) {
-  while (n > 0) {
-    ssize_t w = ::write(fd, data, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0 && errno == EAGAIN) {
-      pollfd p = {fd, POLLOUT, 0};
-      ::poll(&p, 1, 100);
-      continue;
-    }
-    if (w <= 0) return false;
-    data += w;
-    n -= static_cast<size_t>(w);
-  }
-  return true;
-}
-
-// Copies what is readable now; false on EOF or EIO (the pty's slave side is gone).
-bool copy_available(int from, int to) {
-  char buf[8192];
-  ssize_t n = ::read(from, buf, sizeof buf);
-  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
-  if (n <= 0) return false;
-  return write_all(to, buf, static_cast<size_t>(n));
-}
+using boxrt::copy_available;
 
 // Exited, without reaping it (the exit status stays for wait_exit_code).
 bool exited(pid_t pid) {

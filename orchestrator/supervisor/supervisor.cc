@@ -95,10 +95,21 @@ std::vector<char*> c_strings(std::vector<std::string>& v) {
 
 Supervisor::Supervisor(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
+void Supervisor::forget(int fd) {
+  registrations_.erase(fd);
+  ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+}
+
+uint64_t Supervisor::register_token(int fd) {
+  uint32_t number = next_registration_++;
+  registrations_[fd] = number;
+  return static_cast<uint64_t>(number) << 32 | static_cast<uint32_t>(fd);
+}
+
 void Supervisor::add(int fd) {
   epoll_event ev{};
   ev.events = EPOLLIN;
-  ev.data.fd = fd;
+  ev.data.u64 = register_token(fd);
   if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev) != 0)
     throw Error::sys("epoll_ctl", "add", errno);
 }
@@ -106,7 +117,13 @@ void Supervisor::add(int fd) {
 // One ready fd to its part. Nothing a part throws (a full disk under a log, no fds left
 // for a check's pipe) may end the supervisor: the containers' output pipes, ports and
 // restarts depend on it staying up. The part that failed says why in the log.
-void Supervisor::dispatch(int fd, uint32_t events) {
+// An event of one epoll_wait batch may belong to an fd a handler earlier in the batch
+// closed, its number since reused by a new socket or pipe: it is dropped, as the
+// registration it was for is gone.
+void Supervisor::dispatch(uint64_t token, uint32_t events) {
+  int fd = static_cast<int>(token & 0xffffffffu);
+  auto registration = registrations_.find(fd);
+  if (registration == registrations_.end() || registration->second != token >> 32) return;
   try {
     if (fd == signals_.get())
       on_signals();
@@ -126,14 +143,16 @@ void Supervisor::dispatch(int fd, uint32_t events) {
 void Supervisor::watch_fd(int fd, uint32_t events, FdHandler handler) {
   epoll_event ev{};
   ev.events = events;
-  ev.data.fd = fd;
   int op = handlers_.count(fd) ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+  ev.data.u64 = op == EPOLL_CTL_MOD
+                    ? static_cast<uint64_t>(registrations_.at(fd)) << 32 | static_cast<uint32_t>(fd)
+                    : register_token(fd);
   if (::epoll_ctl(epoll_.get(), op, fd, &ev) != 0) throw Error::sys("epoll_ctl", "watch", errno);
   handlers_[fd] = std::move(handler);
 }
 
 void Supervisor::unwatch_fd(int fd) {
-  if (handlers_.erase(fd)) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+  if (handlers_.erase(fd)) forget(fd);
 }
 
 void Supervisor::listen() {
@@ -183,7 +202,7 @@ int Supervisor::run(int ready_fd) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) throw Error::sys("epoll_wait", "supervisor", errno);
     for (int i = 0; i < n && !stop_; ++i)
-      dispatch(events[i].data.fd, events[i].events);
+      dispatch(events[i].data.u64, events[i].events);
   }
   for (auto& [pid, w] : watched_)
     if (w.log) w.log->flush();
@@ -214,7 +233,7 @@ void Supervisor::on_client(int fd) {
     msg.reset();
   }
   if (!msg) {  // the CLI went away; what it started goes on
-    ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+    forget(fd);
     subscribers_.erase(fd);
     clients_.erase(fd);
     return;
@@ -360,7 +379,7 @@ void Supervisor::on_stream(int fd) {
 
 void Supervisor::close_stream(int fd) {
   pid_t owner = streams_.at(fd).owner;
-  ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+  forget(fd);
   streams_.erase(fd);
   auto it = watched_.find(owner);
   if (it == watched_.end()) return;

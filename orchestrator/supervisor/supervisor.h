@@ -60,8 +60,13 @@ class Supervisor {
   };
 
   void listen();
-  void dispatch(int fd, uint32_t events);
+  void dispatch(uint64_t token, uint32_t events);
   void add(int fd);
+  // The epoll data of a new registration of `fd`: the fd and a number no earlier
+  // registration of it had (see dispatch).
+  uint64_t register_token(int fd);
+  // Takes `fd` out of epoll (before it is closed) and ends its registration.
+  void forget(int fd);
   void on_accept();
   void on_client(int fd);
   void on_signals();
@@ -81,10 +86,12 @@ class Supervisor {
 
   std::filesystem::path dir_;
   boxrt::UniqueFd epoll_, signals_, listen_;
-  std::map<int, Client> clients_;      // by socket fd
-  std::map<int, Stream> streams_;      // by pipe fd
-  std::map<pid_t, Watched> watched_;   // by container init pid
-  std::map<int, FdHandler> handlers_;  // by fd, see watch_fd
+  std::map<int, Client> clients_;          // by socket fd
+  std::map<int, Stream> streams_;          // by pipe fd
+  std::map<pid_t, Watched> watched_;       // by container init pid
+  std::map<int, FdHandler> handlers_;      // by fd, see watch_fd
+  std::map<int, uint32_t> registrations_;  // by fd: its current registration's number
+  uint32_t next_registration_ = 1;
   // What subscribers are told: each container's last known state, by name.
   std::map<std::string, nlohmann::json> known_;
   std::set<int> subscribers_;  // client sockets

@@ -1,0 +1,17 @@
+// Copying between a terminal and the process's own stdio, for the relays that sit
+// between a user's terminal and a container's pty (boxrun's foreground console, the
+// orchestrator's exec/run).
+#pragma once
+
+#include <cstddef>
+
+namespace boxrt {
+
+// Writes all of `n` bytes, waiting while `fd` is full; false when the other side is gone.
+bool write_all(int fd, const char* data, std::size_t n);
+
+// Copies what is readable from `from` now; false on EOF or EIO (a pty whose slave side
+// is gone) or when `to` is gone.
+bool copy_available(int from, int to);
+
+}  // namespace boxrt
