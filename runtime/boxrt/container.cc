@@ -134,7 +134,8 @@ void Runtime::kill(const std::string& id, int sig, bool all) {
     throw Error("kill " + id + ": container is not running", ESRCH);
   if (all && !s.cgroup.dirs.empty()) {
     auto cg = open_cgroup(s.cgroup);
-    for (pid_t p : cg->pids()) ::kill(p, sig);
+    for (pid_t p : cg->pids())
+      ::kill(p, sig);
     // Frozen tasks only act on SIGKILL once thawed.
     if (sig == SIGKILL && cg->frozen()) cg->freeze(false);
     return;
@@ -179,7 +180,9 @@ void Runtime::remove(const std::string& id, bool force) {
         !force)
       throw Error("cannot delete container that is " + std::string(status_name(s.status)) +
                   " (stop it first, or use --force)");
-    if (s.status != Status::kStopped) kill(id, SIGKILL, true);
+    // Stopped or not: an init without a pid namespace of its own can exit and leave its
+    // children behind in the cgroup, and they go too (as with runc).
+    if (s.status != Status::kStopped || !s.cgroup.dirs.empty()) kill(id, SIGKILL, true);
     if (s.status != Status::kStopped && process_alive(s.pid, s.pid_start_time))
       ::kill(s.pid, SIGKILL);
     wait_gone(s);
@@ -202,7 +205,9 @@ int wait_exit_code(pid_t pid) {
   return WEXITSTATUS(status);
 }
 
-int Runtime::wait(const std::string& id) { return wait_exit_code(store_.load(id).pid); }
+int Runtime::wait(const std::string& id) {
+  return wait_exit_code(store_.load(id).pid);
+}
 
 pid_t Runtime::exec(const std::string& id, const Process& process, const ExecOptions& opts) {
   try {
@@ -225,6 +230,8 @@ pid_t Runtime::exec(const std::string& id, const Process& process, const ExecOpt
     UniqueFd console = console_for(process, opts.console_socket, redirected);
     req.init.console_socket_fd = console.get();
     if (const Namespace* pid = spec.find_namespace("pid")) req.join_pid_ns = pid->path;
+    if (!spec.find_namespace("mount"))
+      req.init.exec_root = "/proc/" + std::to_string(s.pid) + "/root";
     req.cgroup = cg.get();
     pid_t pid = launch(req);
     if (!opts.pid_file.empty()) {

@@ -10,6 +10,7 @@
 #include "boxrt/caps.h"
 #include "boxrt/console.h"
 #include "boxrt/container.h"
+#include "boxrt/device_rules.h"
 #include "boxrt/error.h"
 #include "boxrt/hooks.h"
 #include "boxrt/init.h"
@@ -46,13 +47,15 @@ CgroupBindSources cgroup_mount_sources(const CgroupPaths& paths) {
   for (const auto& [controller, dir] : paths.dirs)
     by_dir[dir] += (by_dir[dir].empty() ? "" : ",") + controller;
   CgroupBindSources out;
-  for (const auto& [dir, name] : by_dir) out.push_back({name, dir});
+  for (const auto& [dir, name] : by_dir)
+    out.push_back({name, dir});
   return out;
 }
 
 ContainerSpec absolute_root(ContainerSpec spec, const std::string& bundle) {
   if (!spec.root.path.empty() && spec.root.path[0] != '/') {
-    if (bundle.empty()) throw Error("root.path " + spec.root.path + " is relative and no bundle was given");
+    if (bundle.empty())
+      throw Error("root.path " + spec.root.path + " is relative and no bundle was given");
     spec.root.path = bundle + "/" + spec.root.path;
   }
   char buf[PATH_MAX];
@@ -122,6 +125,27 @@ bool redirected(const CreateOptions& o) {
   return !o.stdin_path.empty() || !o.stdout_path.empty() || !o.stderr_path.empty();
 }
 
+// Without a mount namespace of its own a container shares the host's mounts: nothing
+// can be mounted, masked or made read-only for it alone (runc refuses the same).
+void refuse_what_needs_a_mount_namespace(const ContainerSpec& spec) {
+  auto refuse = [](const std::string& what) {
+    throw Error(what + " cannot be applied without a mount namespace of the container's own " +
+                "(linux.namespaces: mount)");
+  };
+  if (!spec.mounts.empty()) refuse("mounts");
+  if (!spec.linux.masked_paths.empty()) refuse("linux.maskedPaths");
+  if (!spec.linux.readonly_paths.empty()) refuse("linux.readonlyPaths");
+  if (spec.root.readonly) refuse("root.readonly");
+}
+
+// The spec's resources; a spec with no device rules (or no resources at all) still gets
+// only the default devices, as with runc, never every device of the host.
+Resources resources_for(const ContainerSpec& spec) {
+  Resources r = spec.linux.resources.value_or(Resources{});
+  if (r.devices.empty()) r.devices.push_back(deny_all_devices());
+  return r;
+}
+
 }  // namespace
 
 void validate_preserve_fds(int n) {
@@ -151,7 +175,9 @@ void validate_spec(const ContainerSpec& spec) {
   validate_process(spec.process);
   validate_hooks(spec.hooks);
   if (spec.linux.seccomp) validate_seccomp(*spec.linux.seccomp);
-  for (const auto& ns : spec.linux.namespaces) namespace_clone_flag(ns.type);
+  for (const auto& ns : spec.linux.namespaces)
+    namespace_clone_flag(ns.type);
+  if (!spec.find_namespace("mount")) refuse_what_needs_a_mount_namespace(spec);
   const Namespace* user = spec.find_namespace("user");
   if (user && user->path.empty() &&
       (spec.linux.uid_mappings.empty() || spec.linux.gid_mappings.empty()))
@@ -192,7 +218,7 @@ ContainerState Runtime::create(const std::string& id, const ContainerSpec& in_sp
     // on, `delete --force` finds the cgroup (and, once cloned, the init) to remove.
     store_.save(st);
     guard.cgroup->create();
-    if (spec.linux.resources) guard.cgroup->apply(*spec.linux.resources);
+    guard.cgroup->apply(resources_for(spec));
 
     LaunchRequest req;
     req.init.spec = &spec;

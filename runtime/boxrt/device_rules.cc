@@ -29,12 +29,16 @@ bool all_devices(const DeviceRule& rule) {
   return rule.type.empty() || rule.type == "a";
 }
 
+DeviceRule deny_all_devices() {
+  return DeviceRule{false, "a", std::nullopt, std::nullopt, "rwm"};
+}
+
 std::vector<DeviceRule> container_device_rules(const std::vector<DeviceRule>& spec_rules) {
-  if (spec_rules.empty()) return {};
   size_t leading = 0;
   while (leading < spec_rules.size() && all_devices(spec_rules[leading]))
     ++leading;
   std::vector<DeviceRule> out(spec_rules.begin(), spec_rules.begin() + leading);
+  if (out.empty()) out.push_back(deny_all_devices());
   for (auto& rule : default_device_rules())
     out.push_back(std::move(rule));
   out.insert(out.end(), spec_rules.begin() + leading, spec_rules.end());

@@ -128,11 +128,15 @@ void join_new_keyring(const InitConfig& cfg) {
     throw os_error("join session keyring", name, errno);
 }
 
+// A process without process.capabilities gets none, as with runc: the runtime's own
+// full set must never leak into a container because a spec left them out.
 void switch_identity(const Process& p, bool seccomp_now, const ContainerSpec& spec) {
+  static const Capabilities kNone;
+  const Capabilities& caps = p.capabilities ? *p.capabilities : kNone;
   if (seccomp_now) load_seccomp(*spec.linux.seccomp);
-  if (p.capabilities) drop_bounding_set(*p.capabilities);
+  drop_bounding_set(caps);
   switch_user(p.user);
-  if (p.capabilities) apply_capabilities(*p.capabilities);
+  apply_capabilities(caps);
 }
 
 // The parent's part when there are no id maps to write (InitConfig::parent_setup): one
@@ -175,9 +179,15 @@ Prepared setup(const InitConfig& cfg) {
   if (!cfg.exec_mode) {
     check_os(setsid(), "setsid");
     setup_root(cfg, out.host_pid);
-  } else if (p.terminal) {
-    check_os(setsid(), "setsid");
-    attach_console(cfg, false);
+  } else {
+    if (!cfg.exec_root.empty()) {
+      check_os(chroot(cfg.exec_root.c_str()), "chroot", cfg.exec_root);
+      check_os(chdir("/"), "chdir", "/");
+    }
+    if (p.terminal) {
+      check_os(setsid(), "setsid");
+      attach_console(cfg, false);
+    }
   }
   join_new_keyring(cfg);
   apply_rlimits(p.rlimits);

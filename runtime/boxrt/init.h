@@ -14,11 +14,14 @@ namespace boxrt {
 struct InitConfig {
   const ContainerSpec* spec = nullptr;
   int sync_fd = -1;
-  int exec_fifo_fd = -1;        // read one byte from it before execve; -1: exec at once
-  int start_fifo_fd = -1;       // after start: a startContainer hook's or exec's failure goes here
-  int console_socket_fd = -1;   // process.terminal: the pty master is sent over it
-  bool exec_mode = false;       // `exec` into a running container: no rootfs, no hostname
-  bool new_cgroup_ns = false;   // unshare it after the parent moved us into the cgroup
+  int exec_fifo_fd = -1;       // read one byte from it before execve; -1: exec at once
+  int start_fifo_fd = -1;      // after start: a startContainer hook's or exec's failure goes here
+  int console_socket_fd = -1;  // process.terminal: the pty master is sent over it
+  bool exec_mode = false;      // `exec` into a running container: no rootfs, no hostname
+  // exec into a container without a mount namespace of its own: its init only chrooted,
+  // so the exec'd process chroots to the same place (/proc/<init>/root).
+  std::string exec_root;
+  bool new_cgroup_ns = false;  // unshare it after the parent moved us into the cgroup
   bool new_mount_ns = false;
   bool parent_hooks = false;  // stop after the mounts for the parent's prestart hooks
   // The parent writes id maps (a new user namespace) and then sends go; without one the

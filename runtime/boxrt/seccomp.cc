@@ -80,17 +80,67 @@ Seccomp default_seccomp_profile() {
   Seccomp s;
   s.default_action = "SCMP_ACT_ALLOW";
   s.architectures = {"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"};
-  s.syscalls.push_back(deny({
-      "acct", "add_key", "bpf", "clock_adjtime", "clock_settime", "create_module",
-      "delete_module", "finit_module", "fsconfig", "fsmount", "fsopen", "fspick",
-      "get_kernel_syms", "get_mempolicy", "init_module", "ioperm", "iopl", "kcmp",
-      "kexec_file_load", "kexec_load", "keyctl", "lookup_dcookie", "mbind", "mount",
-      "mount_setattr", "move_mount", "move_pages", "name_to_handle_at", "nfsservctl",
-      "open_by_handle_at", "open_tree", "perf_event_open", "personality", "pivot_root",
-      "process_vm_readv", "process_vm_writev", "ptrace", "query_module", "quotactl",
-      "reboot", "request_key", "set_mempolicy", "setns", "settimeofday", "stime", "swapoff",
-      "swapon", "sysfs", "_sysctl", "umount", "umount2", "unshare", "uselib", "userfaultfd",
-      "ustat", "vm86", "vm86old", "syslog"}));
+  s.syscalls.push_back(deny({"acct",
+                             "add_key",
+                             "bpf",
+                             "clock_adjtime",
+                             "clock_settime",
+                             "create_module",
+                             "delete_module",
+                             "finit_module",
+                             "fsconfig",
+                             "fsmount",
+                             "fsopen",
+                             "fspick",
+                             "get_kernel_syms",
+                             "get_mempolicy",
+                             "init_module",
+                             "io_uring_enter",
+                             "io_uring_register",
+                             "io_uring_setup",
+                             "ioperm",
+                             "iopl",
+                             "kcmp",
+                             "kexec_file_load",
+                             "kexec_load",
+                             "keyctl",
+                             "lookup_dcookie",
+                             "mbind",
+                             "mount",
+                             "mount_setattr",
+                             "move_mount",
+                             "move_pages",
+                             "name_to_handle_at",
+                             "nfsservctl",
+                             "open_by_handle_at",
+                             "open_tree",
+                             "perf_event_open",
+                             "personality",
+                             "pivot_root",
+                             "process_vm_readv",
+                             "process_vm_writev",
+                             "ptrace",
+                             "query_module",
+                             "quotactl",
+                             "reboot",
+                             "request_key",
+                             "set_mempolicy",
+                             "setns",
+                             "settimeofday",
+                             "stime",
+                             "swapoff",
+                             "swapon",
+                             "sysfs",
+                             "_sysctl",
+                             "umount",
+                             "umount2",
+                             "unshare",
+                             "uselib",
+                             "userfaultfd",
+                             "ustat",
+                             "vm86",
+                             "vm86old",
+                             "syslog"}));
   // clone with any namespace flag: one rule per flag, (flags & bit) == bit.
   for (uint64_t bit : {CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID,
                        CLONE_NEWNET, CLONE_NEWCGROUP}) {
@@ -104,7 +154,8 @@ Seccomp default_seccomp_profile() {
 
 void validate_seccomp(const Seccomp& profile) {
   parse_action(profile.default_action, profile.default_errno_ret);
-  for (const auto& a : profile.architectures) parse_arch(a);
+  for (const auto& a : profile.architectures)
+    parse_arch(a);
   for (const auto& f : profile.flags)
     parse_flag(f);
   for (const auto& sc : profile.syscalls) {
@@ -125,7 +176,8 @@ void load_seccomp(const Seccomp& profile) {
     if (rc < 0 && rc != -EEXIST) throw os_error("seccomp: add architecture", a, -rc);
   }
   for (const auto& sc : profile.syscalls)
-    for (const auto& name : sc.names) add_rule(ctx.get(), sc, name);
+    for (const auto& name : sc.names)
+      add_rule(ctx.get(), sc, name);
   // no_new_privs is the process's own decision (process.noNewPrivileges), not libseccomp's.
   seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_NNP, 0);
   for (const auto& f : profile.flags) {

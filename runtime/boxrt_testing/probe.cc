@@ -258,6 +258,14 @@ int main(int argc, char** argv) {
   }
   if (cmd == "write") { int fd = open(arg.c_str(), O_WRONLY); return result(fd, errno); }
   if (cmd == "sleep") { sleep(atoi(arg.c_str())); return 0; }
+  if (cmd == "spawn-sleeper") {  // a child that outlives us (stdio closed: nobody waits on it)
+    if (fork() == 0) {
+      for (int fd = 0; fd < 3; ++fd) close(fd);
+      sleep(60);
+      _exit(0);
+    }
+    return 0;
+  }
   if (cmd == "spin") return spin(atol(arg.c_str()));
   if (cmd == "keyring") return keyring();
   if (cmd == "exit") return atoi(arg.c_str());

@@ -1,6 +1,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <cctype>
 #include <csignal>
 #include <cstring>
 #include <fstream>
@@ -58,7 +59,11 @@ void check_terminal(bool detach, bool terminal, const std::string& console_socke
 
 int parse_signal(const std::string& s) {
   if (!s.empty() && std::isdigit(static_cast<unsigned char>(s[0]))) return std::stoi(s);
-  std::string name = s.rfind("SIG", 0) == 0 ? s.substr(3) : s;
+  // Any case, with or without SIG, as runc takes them ("usr1", "SIGUSR1", "sigterm").
+  std::string name = s;
+  for (char& c : name)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (name.rfind("SIG", 0) == 0) name = name.substr(3);
   for (int sig = 1; sig < NSIG; ++sig) {
     const char* abbrev = sigabbrev_np(sig);
     if (abbrev && name == abbrev) return sig;
@@ -72,7 +77,8 @@ boxrt::ContainerSpec load_bundle(const std::string& bundle) {
   boxrt::ContainerSpec spec = boxrt::load_config(bundle + "/config.json");
   for (auto& m : spec.mounts) {
     bool bind = m.type == "bind";
-    for (const auto& o : m.options) bind |= o == "bind" || o == "rbind";
+    for (const auto& o : m.options)
+      bind |= o == "bind" || o == "rbind";
     if (bind && !m.source.empty() && m.source[0] != '/') m.source = bundle + "/" + m.source;
   }
   return spec;

@@ -146,8 +146,15 @@ random_port=${random##*:}
 check "stop web" quiet "$bc" stop -t 1 web
 check "stopped web: 8080 refused" eventually fails serves 127.0.0.1 8080
 check "stopped web: 8080 free" eventually bindable 8080
+# The kernel tears a stopped container's network namespace down later, its veth pair
+# with it: a host veth of the same name may still be there when the container starts
+# again, and must not be taken for the new one (made here so that it surely is).
+veth=$(jq -r '.containers["ports-web-1"].endpoints[0].host_veth' "$BOXCOMPOSE_STATE/projects/ports/project.json")
+ip link del "$veth" 2>/dev/null
+check "a stale veth of web's name" ip link add "$veth" type veth peer name stale-peer
 check "start web" quiet "$bc" start web
 check "started web serves on 8080 again" eventually serves 127.0.0.1 8080
+check "... the stale veth is gone" fails quiet ip link show stale-peer
 check "restarted web keeps its random port" test "$("$bc" port web 81)" = "$random"
 check "restarted web serves on its random port" eventually serves 127.0.0.1 "$random_port"
 check "restart web" quiet "$bc" restart -t 1 web

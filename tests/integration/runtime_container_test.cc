@@ -27,7 +27,9 @@ using boxrt::Status;
 using nlohmann::json;
 namespace bt = boxrt::testing;
 
-std::string own_mountinfo() { return bt::read_text("/proc/self/mountinfo"); }
+std::string own_mountinfo() {
+  return bt::read_text("/proc/self/mountinfo");
+}
 
 class RuntimeContainerTest : public bt::ContainerTest {};
 
@@ -59,9 +61,10 @@ TEST_F(RuntimeContainerTest, ProbeSeesIsolatedDefaults) {
 }
 
 TEST_F(RuntimeContainerTest, DevHasDefaultNodesAndLinks) {
-  ContainerSpec s = spec({"/bin/sh", "-c",
-                          "for d in null zero full random urandom tty; do test -c /dev/$d || exit 1; done;"
-                          " test -L /dev/ptmx && test -L /dev/fd && echo hi > /dev/null && test -d /dev/shm"});
+  ContainerSpec s =
+      spec({"/bin/sh", "-c",
+            "for d in null zero full random urandom tty; do test -c /dev/$d || exit 1; done;"
+            " test -L /dev/ptmx && test -L /dev/fd && echo hi > /dev/null && test -d /dev/shm"});
   EXPECT_EQ(run("dev", s), 0);
 }
 
@@ -82,6 +85,18 @@ TEST_F(RuntimeContainerTest, UserGroupsCapsAndUmask) {
   EXPECT_EQ(info["cap_eff"], "0000000000000400");
   EXPECT_EQ(info["cap_amb"], "0000000000000400");
   EXPECT_EQ(info["cap_bnd"], "0000000000000400");
+}
+
+// As with runc: a spec without process.capabilities gets none, even as root.
+TEST_F(RuntimeContainerTest, NoCapabilitiesInTheSpecMeansNone) {
+  ContainerSpec s = spec();
+  s.process.capabilities.reset();
+  json info = probe("user", s);
+  EXPECT_EQ(info["uid"], 0);
+  EXPECT_EQ(info["cap_eff"], "0000000000000000");
+  EXPECT_EQ(info["cap_prm"], "0000000000000000");
+  EXPECT_EQ(info["cap_bnd"], "0000000000000000");
+  EXPECT_EQ(info["cap_amb"], "0000000000000000");
 }
 
 TEST_F(RuntimeContainerTest, LifecycleCreateStartStateKillDelete) {
@@ -125,6 +140,79 @@ TEST_F(RuntimeContainerTest, ExecJoinsTheContainer) {
   json info = bt::last_json_line(eo.stdout_path);
   EXPECT_EQ(info["hostname"], "boxrun");
   EXPECT_NE(info["pid"], 1);
+  rt_->remove(cid, true);
+}
+
+// No linux.resources at all: the cgroup still allows the default devices only.
+TEST_F(RuntimeContainerTest, NoResourcesStillMeansDefaultDevicesOnly) {
+  ContainerSpec s = spec({"/probe", "sleep", "60"});
+  s.linux.resources.reset();
+  // The host's /dev/kmsg (1:11, not a default node), so that only the cgroup can refuse it.
+  s.mounts.push_back({"/dev/kmsg", "bind", "/dev/kmsg", {"bind"}});
+  std::string cid = id("nores");
+  auto st = rt_->create(cid, s);
+  if (!st.cgroup.v2 && st.cgroup.dirs.count("devices")) {
+    std::string list = bt::read_text(st.cgroup.dirs.at("devices") + "/devices.list");
+    EXPECT_EQ(list.find("a *:* rwm"), std::string::npos) << list;
+    EXPECT_NE(list.find("c 1:3 rwm"), std::string::npos) << list;
+  }
+  boxrt::Process p = rt_->config(cid).process;
+  p.args = {"/probe", "write", "/dev/kmsg"};
+  rt_->start(cid);
+  boxrt::ExecOptions eo;
+  eo.stdout_path = dir_.path() + "/kmsg.out";
+  boxrt::wait_exit_code(rt_->exec(cid, p, eo));
+  EXPECT_NE(bt::read_text(eo.stdout_path).find("\"errno\":1,"), std::string::npos)
+      << bt::read_text(eo.stdout_path);
+  rt_->remove(cid, true);
+}
+
+// Without a pid namespace the init can exit and leave children in the cgroup: delete
+// (without --force: the container is stopped) kills them and removes everything.
+TEST_F(RuntimeContainerTest, DeleteKillsWhatAStoppedInitLeftBehind) {
+  ContainerSpec s = spec({"/probe", "spawn-sleeper"});
+  auto& ns = s.linux.namespaces;
+  ns.erase(std::remove_if(ns.begin(), ns.end(), [](const auto& n) { return n.type == "pid"; }),
+           ns.end());
+  std::string cid = id("nopid");
+  auto st = rt_->create(cid, s);
+  rt_->start(cid);
+  EXPECT_EQ(rt_->wait(cid), 0);
+  auto left = rt_->ps(cid);
+  ASSERT_EQ(left.size(), 1u) << "the sleeper should outlive the init";
+  EXPECT_EQ(rt_->state(cid).status, Status::kStopped);
+  rt_->remove(cid);
+  EXPECT_FALSE(std::filesystem::exists(rt_->store().dir(cid)));
+  // Gone, or a zombie that the host's init has yet to reap (it is nobody's child here).
+  std::string stat = bt::read_text("/proc/" + std::to_string(left[0]) + "/stat");
+  EXPECT_TRUE(stat.empty() || stat.find(") Z ") != std::string::npos) << stat;
+}
+
+// Without a mount namespace the init only chroots into the rootfs: an exec'd process goes
+// to the same root (/probe is only there), and what would need mounts is refused.
+TEST_F(RuntimeContainerTest, WithoutAMountNamespace) {
+  ContainerSpec s = spec({"/probe", "sleep", "60"});
+  auto& ns = s.linux.namespaces;
+  ns.erase(std::remove_if(ns.begin(), ns.end(), [](const auto& n) { return n.type == "mount"; }),
+           ns.end());
+  std::string cid = id("nomnt");
+  try {
+    rt_->create(cid, s);
+    FAIL() << "masked paths without a mount namespace were accepted";
+  } catch (const boxrt::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("without a mount namespace"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(rt_->store().dir(cid)));
+  s.mounts.clear();
+  s.linux.masked_paths.clear();
+  s.linux.readonly_paths.clear();
+  s.root.readonly = false;
+  rt_->create(cid, s);
+  rt_->start(cid);
+  boxrt::Process p = rt_->config(cid).process;
+  p.args = {"/probe", "exit", "7"};
+  EXPECT_EQ(boxrt::wait_exit_code(rt_->exec(cid, p, {})), 7);
   rt_->remove(cid, true);
 }
 
@@ -334,7 +422,8 @@ TEST_F(RuntimeContainerTest, LeakedHostFdsAreClosedBeforeExec) {
   json info = probe("fds", spec());
   close(leaked);
   std::vector<int> fds;
-  for (const auto& f : info["fds"]) fds.push_back(f["fd"]);
+  for (const auto& f : info["fds"])
+    fds.push_back(f["fd"]);
   EXPECT_EQ(fds, (std::vector<int>{0, 1, 2}));
 }
 

@@ -91,7 +91,11 @@ TEST(DeviceRules, DefaultsFollowTheLeadingAllDeviceRules) {
   EXPECT_EQ(boxrt::device_rule_text(rules.back()), "c 1:3 w");
   EXPECT_EQ(boxrt::device_rule_text(rule(true, "c", 136, std::nullopt, "")), "c 136:* rwm");
   EXPECT_EQ(boxrt::device_rule_text(rule(true, "b", -1, 0, "m")), "b *:0 m");
-  EXPECT_TRUE(boxrt::container_device_rules({}).empty());
+  // Only what is allowed is: a deny of everything comes first when the spec has none.
+  auto from_allows = boxrt::container_device_rules({rule(true, "c", 10, 200, "rwm")});
+  EXPECT_EQ(boxrt::device_rule_text(from_allows.front()), "a");
+  EXPECT_FALSE(from_allows.front().allow);
+  EXPECT_EQ(boxrt::container_device_rules({}).size(), from_allows.size() - 1);
 }
 
 TEST(DeviceFilter, DockerDefaultsAllowTheStandardNodesOnly) {
@@ -123,6 +127,10 @@ TEST(DeviceFilter, AnAllowMustCoverEveryAccessAskedFor) {
   EXPECT_TRUE(allowed(spec, {'c', 10, 5, "r"}));
   EXPECT_FALSE(allowed(spec, {'c', 10, 5, "rw"}));
   EXPECT_FALSE(allowed(spec, {'b', 10, 5, "r"}));  // a type is a type
+  // Without a leading deny of everything, the same: allows never widen past themselves.
+  EXPECT_FALSE(allowed({rule(true, "c", 10, std::nullopt, "r")}, {'c', 4, 0, "rw"}));
+  EXPECT_FALSE(allowed({}, {'c', 4, 0, "rw"}));
+  EXPECT_TRUE(allowed({}, {'c', 1, 3, "rw"}));
 }
 
 TEST(DeviceFilter, AllowAllThenTakeBack) {
