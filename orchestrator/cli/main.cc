@@ -7,6 +7,7 @@
 
 #include "cli/global_options.h"
 #include "cli/project_ref.h"
+#include "cli/sealed_self.h"
 #include "cli/verbs.h"
 #include "compose/diagnostics.h"
 
@@ -49,7 +50,9 @@ int main(int argc, char** argv) {
   cli::save_command_line(argc, argv);
   setup_logging();
   // Runs once every option is parsed, wherever it stood, and before any verb runs.
-  app.parse_complete_callback([&global] {
+  app.parse_complete_callback([&global, &app, argv] {
+    for (const CLI::App* verb : app.get_subcommands())
+      if (cli::enters_containers(verb->get_name())) cli::reexec_sealed(argv);
     if (global.verbose) {
       spdlog::set_level(spdlog::level::debug);
       spdlog::set_pattern("%H:%M:%S.%f %^%l%$: %v");

@@ -109,6 +109,7 @@ std::vector<std::string> worker_environment() {
 }  // namespace
 
 std::filesystem::path self_executable() {
+  if (const char* env = std::getenv(kSelfExecutableEnv); env && *env) return env;
   return std::filesystem::read_symlink("/proc/self/exe");
 }
 

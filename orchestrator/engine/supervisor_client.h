@@ -41,8 +41,11 @@ class SupervisorClient {
 
 // boxcompose-supervisor next to the running executable, or $BOXCOMPOSE_SUPERVISOR.
 std::filesystem::path supervisor_binary();
-// The running executable (/proc/self/exe resolved).
+// The running executable: $BOXCOMPOSE_SELF when set (a process re-exec'd from a read-only
+// clone of its binary, whose /proc/self/exe names no path: cli/sealed_self.h), else
+// /proc/self/exe resolved.
 std::filesystem::path self_executable();
+inline constexpr const char* kSelfExecutableEnv = "BOXCOMPOSE_SELF";
 
 // Asks a running supervisor to exit; nothing when none runs.
 void stop_supervisor(const Paths& paths, const std::string& project);

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <fstream>
+#include <sstream>
 
 #include "boxrt/devices.h"
 #include "boxrt/error.h"
@@ -24,6 +26,36 @@ unsigned long root_propagation(const std::string& name) {
   return f.propagation;
 }
 
+// The mount point of the mount that holds `path` (its longest prefix among our mounts).
+std::string mount_point_holding(const std::string& path) {
+  std::ifstream in("/proc/self/mountinfo");
+  std::string line, best = "/";
+  while (std::getline(in, line)) {
+    std::istringstream f(line);
+    std::string id, parent, devno, root, point;
+    f >> id >> parent >> devno >> root >> point;
+    bool holds = point == "/" || path == point || path.rfind(point + "/", 0) == 0;
+    if (holds && point.size() >= best.size()) best = point;
+  }
+  return best;
+}
+
+bool shares_its_root(const ContainerSpec& spec) {
+  return root_propagation(spec.linux.rootfs_propagation) & MS_SHARED;
+}
+
+// pivot_root refuses a shared new root, or one whose parent mount is shared, which they
+// are with rootfsPropagation "shared" or "rshared". So the mount above the rootfs (the
+// host's, as seen in our new mount namespace: the container never sees it) is made
+// private before the rootfs is bound from it, as runc does; the container's root is made
+// shared again once it is "/" (enter_rootfs).
+void make_parent_mount_private(const std::string& root) {
+  std::string parent_dir = root.substr(0, root.find_last_of('/'));
+  std::string point = mount_point_holding(parent_dir.empty() ? "/" : parent_dir);
+  if (mount(nullptr, point.c_str(), nullptr, MS_PRIVATE, nullptr) < 0)
+    throw os_error("make private the mount above the rootfs,", point, errno);
+}
+
 bool mounts_dev(const ContainerSpec& spec) {
   for (const auto& m : spec.mounts)
     if (m.destination == "/dev" || m.destination == "/dev/") return true;
@@ -37,6 +69,7 @@ void prepare_rootfs(const ContainerSpec& spec, const CgroupBindSources& cgroups)
   if (mount(nullptr, "/", nullptr, root_propagation(spec.linux.rootfs_propagation), nullptr) < 0)
     throw os_error("set propagation of", "/", errno);
   // pivot_root needs the new root to be a mount point.
+  if (shares_its_root(spec)) make_parent_mount_private(root);
   if (mount(root.c_str(), root.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0)
     throw os_error("bind-mount rootfs", root, errno);
   // /proc/self/fd/N below must be the host's real procfs, not something on its place.
@@ -46,7 +79,8 @@ void prepare_rootfs(const ContainerSpec& spec, const CgroupBindSources& cgroups)
 
   UniqueFd rootfd(open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!rootfd) throw os_error("open rootfs", root, errno);
-  for (const auto& m : spec.mounts) mount_one(rootfd.get(), m, cgroups);
+  for (const auto& m : spec.mounts)
+    mount_one(rootfd.get(), m, cgroups);
   if (mounts_dev(spec)) setup_dev(rootfd.get(), spec.linux.devices);
 }
 
@@ -66,6 +100,9 @@ void enter_rootfs(const ContainerSpec& spec, bool new_mount_ns, bool no_pivot) {
   check_os(mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr), "make old root slave");
   check_os(umount2(".", MNT_DETACH), "unmount old root");
   check_os(chdir("/"), "chdir", "/");
+  if (shares_its_root(spec))
+    check_os(mount(nullptr, "/", nullptr, root_propagation(spec.linux.rootfs_propagation), nullptr),
+             "set propagation of", "the container's root");
 }
 
 UniqueFd open_null_device() {
@@ -122,7 +159,8 @@ void finish_rootfs(const ContainerSpec& spec) {
     for (const auto& p : spec.linux.masked_paths)
       mask_path(p, null_fd.get());
   }
-  for (const auto& p : spec.linux.readonly_paths) make_path_readonly(p);
+  for (const auto& p : spec.linux.readonly_paths)
+    make_path_readonly(p);
   if (spec.root.readonly) remount_keep_locked("/", MS_RDONLY);
 }
 

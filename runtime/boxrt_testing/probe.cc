@@ -77,13 +77,13 @@ std::string mounts_json() {
   bool first = true;
   while (std::getline(in, line)) {
     std::istringstream f(line);
-    std::string id, parent, devno, root, point, opts, tok, type;
+    std::string id, parent, devno, root, point, opts, tok, type, propagation;
     f >> id >> parent >> devno >> root >> point >> opts;
-    while (f >> tok && tok != "-") {
-    }
+    while (f >> tok && tok != "-")  // optional fields: shared:N, master:N
+      propagation += (propagation.empty() ? "" : " ") + tok;
     f >> type;
     out += std::string(first ? "" : ",") + "{\"path\":" + esc(point) + ",\"type\":" + esc(type) +
-           ",\"options\":" + esc(opts) + "}";
+           ",\"options\":" + esc(opts) + ",\"propagation\":" + esc(propagation) + "}";
     first = false;
   }
   return out + "]";

@@ -91,6 +91,16 @@ out=$("$bc" exec -T web /etc/passwd 2>&1)
 check "exec of a non-executable exits 126" test $? = 126
 out=$("$bc" exec -T web hostname 2>&1)
 check "exec sees the container's hostname" test "$out" = webhost
+# CVE-2019-5736: while exec runs, its binary cannot be opened for writing through
+# /proc/<pid>/exe (a read-only clone: EROFS, not ETXTBSY, which would end with it).
+"$bc" exec -T web sleep 3 &
+execer=$!
+eventually quiet test -d "/proc/$execer"
+sleep 0.5
+out=$( (exec 3>"/proc/$execer/exe") 2>&1)
+check "exec's own binary is read-only through /proc/pid/exe" contains "$out" "Read-only file system" ||
+  echo "$out" >&2
+check "... and exec completes" wait "$execer"
 out=$("$bc" exec -T web ping -c 1 -W 2 db 2>&1)
 check "exec sees the container's network" contains "$out" "1 packets received" || echo "$out" >&2
 # /proc is the container's whatever our namespace: /proc/self (opened by the shell

@@ -167,6 +167,22 @@ TEST_F(RuntimeContainerTest, NoResourcesStillMeansDefaultDevicesOnly) {
   rt_->remove(cid, true);
 }
 
+// linux.rootfsPropagation reaches the container's root mount (and the default leaks nothing
+// of the container's mounts to the host: it is a slave at most).
+TEST_F(RuntimeContainerTest, RootfsPropagation) {
+  auto root_propagation = [&](const std::string& value) {
+    ContainerSpec s = spec();
+    s.linux.rootfs_propagation = value;
+    json info = probe("prop-" + (value.empty() ? "default" : value), s);
+    for (const auto& m : info["mounts"])
+      if (m["path"] == "/") return m["propagation"].get<std::string>();
+    return std::string("no root mount");
+  };
+  EXPECT_NE(root_propagation("rshared").find("shared:"), std::string::npos);
+  EXPECT_EQ(root_propagation("rprivate"), "");
+  EXPECT_EQ(root_propagation("").find("shared:"), std::string::npos);
+}
+
 // Without a pid namespace the init can exit and leave children in the cgroup: delete
 // (without --force: the container is stopped) kills them and removes everything.
 TEST_F(RuntimeContainerTest, DeleteKillsWhatAStoppedInitLeftBehind) {
