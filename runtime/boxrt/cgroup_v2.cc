@@ -3,12 +3,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <sstream>
 #include <thread>
 
 #include "boxrt/backoff.h"
+#include "boxrt/block_io.h"
 #include "boxrt/cgroup.h"
 #include "boxrt/device_filter.h"
 #include "boxrt/device_rules.h"
@@ -69,9 +71,7 @@ class CgroupV2 : public Cgroup {
     if (r.cpu) apply_cpu(*r.cpu);
     if (r.pids)
       write("pids", "pids.max", r.pids->limit > 0 ? std::to_string(r.pids->limit) : "max");
-    if (r.block_io && r.block_io->weight)
-      write("io", "io.weight",
-            "default " + std::to_string(blkio_to_io_weight(*r.block_io->weight)));
+    if (r.block_io) apply_io(*r.block_io);
     for (const auto& [key, value] : r.unified) {
       if (key.find('/') != std::string::npos)
         throw Error("linux.resources.unified: invalid key " + key);
@@ -173,6 +173,69 @@ class CgroupV2 : public Cgroup {
     }
     if (!c.cpus.empty()) write("cpuset", "cpuset.cpus", c.cpus);
     if (!c.mems.empty()) write("cpuset", "cpuset.mems", c.mems);
+  }
+
+  void apply_io(const BlockIoResources& b) {
+    apply_io_weights(b);
+    apply_io_max(b);
+  }
+
+  // With BFQ the weights go to io.bfq.weight in blkio's own 1..1000 scale, as runc does;
+  // otherwise to io.weight (blk-iocost), scaled to its 1..10000. cgroup v2 has no leaf
+  // weights, so a weightDevice's leafWeight has nowhere to go.
+  void apply_io_weights(const BlockIoResources& b) {
+    bool device_weights = std::any_of(b.weight_device.begin(), b.weight_device.end(),
+                                      [](const WeightDevice& d) { return d.weight.has_value(); });
+    if (!b.weight && !device_weights) return;
+    enable("io");  // before looking: a controller's files appear once the parent enables it
+    bool bfq = exists(dir() + "/io.bfq.weight");
+    std::string name = bfq ? "io.bfq.weight" : "io.weight";
+    if (!exists(dir() + "/" + name))
+      throw Error(
+          "a block I/O weight was requested but this host's cgroup2 io controller has neither "
+          "io.bfq.weight nor io.weight (no BFQ scheduler, no blk-iocost)");
+    auto scaled = [bfq](uint16_t w) { return std::to_string(bfq ? w : blkio_to_io_weight(w)); };
+    if (b.weight) write_io_line("weight", name, "default " + scaled(*b.weight));
+    for (const auto& d : b.weight_device)
+      if (d.weight)
+        write_io_line("weightDevice", name,
+                      device_number(d.major, d.minor) + " " + scaled(*d.weight));
+  }
+
+  // One io.max line per device carrying all of its limits; the kernel leaves the keys a
+  // line does not mention as they were.
+  void apply_io_max(const BlockIoResources& b) {
+    std::vector<std::pair<std::string, std::string>> lines;  // device, line; config order
+    for (const auto& t : kBlockIoThrottles) {
+      for (const auto& d : b.*t.devices) {
+        std::string dev = device_number(d.major, d.minor);
+        auto it = std::find_if(lines.begin(), lines.end(),
+                               [&](const auto& line) { return line.first == dev; });
+        if (it == lines.end()) it = lines.insert(lines.end(), {dev, dev});
+        it->second += std::string(" ") + t.io_max_key + "=" + io_max_rate(d.rate);
+      }
+    }
+    if (lines.empty()) return;
+    enable("io");
+    if (!exists(dir() + "/io.max"))
+      throw Error(
+          "a block I/O throttle was requested but this host's cgroup2 io controller has no io.max "
+          "(kernel built without CONFIG_BLK_DEV_THROTTLING)");
+    for (const auto& [dev, line] : lines)
+      write_io_line("throttle*Device", "io.max", line);
+  }
+
+  // blkio reads a rate of 0 as "no limit"; io.max refuses 0 and spells that "max".
+  static std::string io_max_rate(uint64_t rate) { return rate == 0 ? "max" : std::to_string(rate); }
+
+  // `field` names the blockIO entries the line came from; an io.max line merges all four
+  // throttle lists, and its keys (rbps=...) tell which.
+  void write_io_line(const std::string& field, const std::string& name, const std::string& line) {
+    try {
+      write_cgroup_file(dir() + "/" + name, line);
+    } catch (const Error& e) {
+      throw device_line_error(e, field);
+    }
   }
 
   uint64_t number(const std::string& name) const {

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "boxrt/block_io.h"
 #include "boxrt/error.h"
 #include "boxrt/oci_config.h"
 #include "boxrt/os_error.h"
@@ -173,6 +174,53 @@ CpuResources parse_cpu(const json& j, const std::string& p) {
   return c;
 }
 
+// blkio weights top out at 1000; the low end depends on the scheduler (CFQ 10, BFQ 1),
+// so that bound is left to the kernel.
+uint16_t as_blkio_weight(const json& v, const std::string& path) {
+  uint64_t weight = as_uint(v, path);
+  if (weight > 1000) throw Error(path + ": must be at most 1000");
+  return static_cast<uint16_t>(weight);
+}
+
+// A device entry's major or minor. Without one the kernel would get "0:0", and its
+// refusal would not say which entry was wrong.
+int64_t device_number_part(const json& d, const char* key, const std::string& dp) {
+  const json* v = member(d, key, dp);
+  if (!v) throw Error(sub(dp, key) + ": required");
+  int64_t n = as_int(*v, sub(dp, key));
+  if (n < 0) throw Error(sub(dp, key) + ": must not be negative");
+  return n;
+}
+
+std::vector<ThrottleDevice> parse_throttle_devices(const json& j, const char* key,
+                                                   const std::string& p) {
+  std::vector<ThrottleDevice> out;
+  each(j, key, p, [&](const json& d, const std::string& dp) {
+    ThrottleDevice td;
+    td.major = device_number_part(d, "major", dp);
+    td.minor = device_number_part(d, "minor", dp);
+    OPT(d, "rate", dp, as_uint, td.rate);
+    out.push_back(td);
+  });
+  return out;
+}
+
+BlockIoResources parse_block_io(const json& j, const std::string& p) {
+  BlockIoResources b;
+  OPT(j, "weight", p, as_blkio_weight, b.weight);
+  each(j, "weightDevice", p, [&](const json& d, const std::string& dp) {
+    WeightDevice wd;
+    wd.major = device_number_part(d, "major", dp);
+    wd.minor = device_number_part(d, "minor", dp);
+    OPT(d, "weight", dp, as_blkio_weight, wd.weight);
+    OPT(d, "leafWeight", dp, as_blkio_weight, wd.leaf_weight);
+    b.weight_device.push_back(wd);
+  });
+  for (const auto& t : kBlockIoThrottles)
+    b.*t.devices = parse_throttle_devices(j, t.oci_field, p);
+  return b;
+}
+
 Resources parse_resources(const json& j, const std::string& p) {
   Resources r;
   each(j, "devices", p, [&](const json& d, const std::string& dp) {
@@ -191,15 +239,7 @@ Resources parse_resources(const json& j, const std::string& p) {
     OPT(*pi, "limit", sub(p, "pids"), as_int, pids.limit);
     r.pids = pids;
   }
-  if (const json* b = member(j, "blockIO", p)) {
-    BlockIoResources bio;
-    if (const json* w = member(*b, "weight", sub(p, "blockIO"))) {
-      uint64_t weight = as_uint(*w, sub(p, "blockIO.weight"));
-      if (weight > 1000) throw Error(sub(p, "blockIO.weight") + ": must be at most 1000");
-      bio.weight = static_cast<uint16_t>(weight);
-    }
-    r.block_io = bio;
-  }
+  if (const json* b = member(j, "blockIO", p)) r.block_io = parse_block_io(*b, sub(p, "blockIO"));
   OPT(j, "unified", p, as_string_map, r.unified);
   return r;
 }

@@ -2,6 +2,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "boxrt/block_io.h"
 #include "boxrt/error.h"
 #include "boxrt/oci_config.h"
 #include "boxrt/os_error.h"
@@ -48,6 +49,21 @@ json process_to_json(const Process& p) {
   return j;
 }
 
+json block_io_to_json(const BlockIoResources& b) {
+  json j = json::object();
+  put(j, "weight", b.weight);
+  for (const auto& d : b.weight_device) {
+    json dj = {{"major", d.major}, {"minor", d.minor}};
+    put(dj, "weight", d.weight);
+    put(dj, "leafWeight", d.leaf_weight);
+    j["weightDevice"].push_back(dj);
+  }
+  for (const auto& t : kBlockIoThrottles)
+    for (const auto& d : b.*t.devices)
+      j[t.oci_field].push_back({{"major", d.major}, {"minor", d.minor}, {"rate", d.rate}});
+  return j;
+}
+
 json resources_to_json(const Resources& r) {
   json j = json::object();
   for (const auto& d : r.devices) {
@@ -76,10 +92,7 @@ json resources_to_json(const Resources& r) {
     put(c, "mems", r.cpu->mems);
   }
   if (r.pids) j["pids"] = {{"limit", r.pids->limit}};
-  if (r.block_io) {
-    json& b = j["blockIO"] = json::object();
-    put(b, "weight", r.block_io->weight);
-  }
+  if (r.block_io) j["blockIO"] = block_io_to_json(*r.block_io);
   if (!r.unified.empty()) j["unified"] = r.unified;
   return j;
 }

@@ -105,8 +105,27 @@ struct PidsResources {
   int64_t limit = 0;
 };
 
+// A block device's own proportional weight, overriding the cgroup's default one.
+struct WeightDevice {
+  int64_t major = 0, minor = 0;
+  std::optional<uint16_t> weight, leaf_weight;
+};
+
+// A cap on one block device: bytes or operations per second.
+struct ThrottleDevice {
+  int64_t major = 0, minor = 0;
+  uint64_t rate = 0;
+};
+
+// Members after `weight` carry `{}` so that callers may still write
+// BlockIoResources{weight} without -Wmissing-field-initializers.
 struct BlockIoResources {
   std::optional<uint16_t> weight;
+  std::vector<WeightDevice> weight_device{};
+  std::vector<ThrottleDevice> throttle_read_bps_device{};
+  std::vector<ThrottleDevice> throttle_write_bps_device{};
+  std::vector<ThrottleDevice> throttle_read_iops_device{};
+  std::vector<ThrottleDevice> throttle_write_iops_device{};
 };
 
 struct Resources {

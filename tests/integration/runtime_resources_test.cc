@@ -1,11 +1,18 @@
 // linux.resources on this host's real cgroups: the values land in the controller files
 // (v1 here; v2 where the host is unified) and the limits bite inside the container.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cinttypes>
+#include <cstdio>
 #include <filesystem>
+#include <optional>
+#include <sstream>
 
+#include "boxrt/block_io.h"
 #include "boxrt/cgroup.h"
 #include "boxrt/container.h"
 #include "boxrt/error.h"
@@ -150,12 +157,137 @@ TEST_F(RuntimeResourcesTest, BlkioWeightReachesTheCgroup) {
   rt_->remove(cid);
 }
 
+// A whole disk: throttles apply to disks, never to their partitions.
+struct Disk {
+  int64_t major = 0, minor = 0;
+  std::string number() const { return boxrt::device_number(major, minor); }
+};
+
+std::optional<Disk> disk_from_sysfs(const std::string& dir) {
+  Disk d;
+  if (sscanf(value(dir + "/dev").c_str(), "%" SCNd64 ":%" SCNd64, &d.major, &d.minor) != 2)
+    return std::nullopt;
+  return d;
+}
+
+// The disk holding `path`; none when its filesystem is not on one (tmpfs, overlay, btrfs).
+std::optional<Disk> disk_holding(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0 || major(st.st_dev) == 0) return std::nullopt;
+  std::string sys = "/sys/dev/block/" + boxrt::device_number(major(st.st_dev), minor(st.st_dev));
+  if (!fs::exists(sys + "/dev")) return std::nullopt;
+  if (fs::exists(sys + "/partition")) sys = fs::canonical(sys).parent_path().string();
+  return disk_from_sysfs(sys);
+}
+
+// Any of this host's disks, the one holding `path` first.
+std::optional<Disk> some_disk(const std::string& path) {
+  if (auto d = disk_holding(path)) return d;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/sys/block", ec))
+    if (auto d = disk_from_sysfs(e.path().string())) return d;
+  return std::nullopt;
+}
+
+// Bytes the kernel's throttling layer saw the cgroup write to `disk`: v1's
+// blkio.throttle.io_service_bytes ("254:0 Write N"), v2's io.stat ("254:0 ... wbytes=N").
+uint64_t bytes_written(const boxrt::CgroupPaths& p, const Disk& disk) {
+  std::istringstream in(value(p.v2 ? file_in(p, "", "io.stat")
+                                   : file_in(p, "blkio", "blkio.throttle.io_service_bytes")));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(disk.number() + " ", 0) != 0) continue;
+    std::string key = p.v2 ? "wbytes=" : " Write ";
+    auto at = line.find(key);
+    if (at != std::string::npos) return std::stoull(line.substr(at + key.size()));
+  }
+  return 0;
+}
+
+class RuntimeBlockIoTest : public RuntimeResourcesTest {
+ protected:
+  void SetUp() override {
+    RuntimeResourcesTest::SetUp();
+    if (IsSkipped()) return;
+    if (!v2() && parent_dir("blkio").empty()) GTEST_SKIP() << "this host has no blkio hierarchy";
+  }
+};
+
+TEST_F(RuntimeBlockIoTest, ThrottlesReachTheCgroup) {
+  auto disk = some_disk(dir_.path());
+  if (!disk) GTEST_SKIP() << "this host has no block device";
+  ContainerSpec s = spec();
+  boxrt::BlockIoResources bio;
+  bio.throttle_read_bps_device = {{disk->major, disk->minor, 1048576}};
+  bio.throttle_write_bps_device = {{disk->major, disk->minor, 2097152}};
+  bio.throttle_read_iops_device = {{disk->major, disk->minor, 100}};
+  bio.throttle_write_iops_device = {{disk->major, disk->minor, 200}};
+  s.linux.resources->block_io = bio;
+  std::string cid = id("throttles");
+  auto st = rt_->create(cid, s);
+  const auto& p = st.cgroup;
+  std::string dev = disk->number();
+  if (p.v2) {
+    EXPECT_EQ(value(file_in(p, "", "io.max")),
+              dev + " rbps=1048576 wbps=2097152 riops=100 wiops=200");
+  } else {
+    EXPECT_EQ(value(file_in(p, "blkio", "blkio.throttle.read_bps_device")), dev + " 1048576");
+    EXPECT_EQ(value(file_in(p, "blkio", "blkio.throttle.write_bps_device")), dev + " 2097152");
+    EXPECT_EQ(value(file_in(p, "blkio", "blkio.throttle.read_iops_device")), dev + " 100");
+    EXPECT_EQ(value(file_in(p, "blkio", "blkio.throttle.write_iops_device")), dev + " 200");
+  }
+  rt_->remove(cid);
+}
+
+TEST_F(RuntimeBlockIoTest, NoSuchDiskNamesTheConfigField) {
+  ContainerSpec s = spec();
+  boxrt::BlockIoResources bio;
+  bio.throttle_write_iops_device = {{4095, 1048575, 10}};  // the largest numbers, never a disk
+  s.linux.resources->block_io = bio;
+  std::string cid = id("nodisk");
+  try {
+    rt_->create(cid, s);
+    ADD_FAILURE() << "a throttle on a device that does not exist was accepted";
+    rt_->remove(cid);
+  } catch (const boxrt::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("linux.resources.blockIO"), std::string::npos) << e.what();
+    for (const auto& [c, d] : paths_for(cid).dirs)
+      EXPECT_FALSE(fs::exists(d)) << d;
+  }
+}
+
+// The writes of a throttled container reach the disk through its cgroup, where the kernel
+// accounts (and throttles) them. How long they take is a measurement, not a test: 2 MiB
+// with O_DIRECT under 1 MiB/s took 2.0 s here, unthrottled a few milliseconds.
+TEST_F(RuntimeBlockIoTest, DirectWritesGoThroughTheThrottledCgroup) {
+  auto disk = disk_holding(dir_.path());
+  if (!disk) GTEST_SKIP() << dir_.path() << " is not on a disk (tmpfs, overlay?)";
+  fs::create_directories(path("data"));
+  fs::create_directories(rootfs_ + "/data");
+  ContainerSpec s = spec({"/bin/busybox", "dd", "if=/dev/zero", "of=/data/zeros", "bs=64k",
+                          "count=32", "oflag=direct"});
+  s.mounts.push_back({"/data", "bind", path("data"), {"rbind", "rw"}});
+  boxrt::BlockIoResources bio;
+  bio.throttle_write_bps_device = {{disk->major, disk->minor, 1 << 20}};
+  s.linux.resources->block_io = bio;
+  std::string cid = id("dd");
+  boxrt::CreateOptions opts;
+  opts.stdout_path = path("dd.out");
+  opts.stderr_path = path("dd.err");
+  auto st = rt_->create(cid, s, opts);
+  rt_->start(cid);
+  int code = rt_->wait(cid);
+  uint64_t written = bytes_written(st.cgroup, *disk);  // the cgroup lives until remove
+  rt_->remove(cid);
+  EXPECT_EQ(code, 0) << bt::read_text(opts.stderr_path);
+  EXPECT_GE(written, 2u << 20) << "the writes went through the throttled disk";
+}
+
 class RuntimeDevicesTest : public RuntimeResourcesTest {
  protected:
   void SetUp() override {
     RuntimeResourcesTest::SetUp();
     if (IsSkipped()) return;
-    if (v2()) GTEST_SKIP() << "device rules on cgroup v2 need eBPF, which boxrt does not do yet";
     if (parent_dir("devices").empty()) GTEST_SKIP() << "this host has no devices cgroup hierarchy";
   }
 
@@ -192,10 +324,12 @@ TEST_F(RuntimeDevicesTest, AllowListAddsANodeAndTheListShowsIt) {
   s.linux.resources->devices.push_back({true, "c", 1, 11, "w"});
   std::string cid = id("kmsg-list");
   auto st = rt_->create(cid, s);
-  std::string list = value(file_in(st.cgroup, "devices", "devices.list"));
-  EXPECT_NE(list.find("c 1:11 w"), std::string::npos) << list;
-  EXPECT_NE(list.find("c 1:3 rwm"), std::string::npos) << "the default nodes: " << list;
-  EXPECT_EQ(list.find("a *:* rwm"), std::string::npos) << "deny-all came first: " << list;
+  if (!st.cgroup.v2) {  // v2 keeps its rules in an eBPF program, with no list to read back
+    std::string list = value(file_in(st.cgroup, "devices", "devices.list"));
+    EXPECT_NE(list.find("c 1:11 w"), std::string::npos) << list;
+    EXPECT_NE(list.find("c 1:3 rwm"), std::string::npos) << "the default nodes: " << list;
+    EXPECT_EQ(list.find("a *:* rwm"), std::string::npos) << "deny-all came first: " << list;
+  }
   rt_->remove(cid);
   EXPECT_GE(run_probe("kmsg-allowed", s)["rc"], 0)
       << "opening /dev/kmsg for writing is allowed now";

@@ -1,5 +1,6 @@
 // Runtime helpers that need no privileges: cgroup file parsing, the v2 backend on a
-// directory laid out like cgroup2, path resolution inside a root, the procfs check.
+// directory laid out like cgroup2 and the v1 blkio writes on one laid out like blkio, path
+// resolution inside a root, the procfs check.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -17,8 +18,8 @@
 namespace {
 
 namespace fs = std::filesystem;
-using boxrt::testing::TempDir;
 using boxrt::testing::read_text;
+using boxrt::testing::TempDir;
 
 const char* kHybridMountinfo =
     "27 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n"
@@ -67,8 +68,8 @@ class FakeCgroup2 : public ::testing::Test {
     dir_ += "/web";
     fs::create_directories(dir_);  // what the kernel would fill in on mkdir:
     for (const char* f : {"memory.max", "memory.low", "memory.swap.max", "cpu.weight", "cpu.max",
-                          "cpuset.cpus", "cpuset.mems", "pids.max", "io.weight", "cgroup.procs",
-                          "cgroup.freeze", "memory.current"})
+                          "cpuset.cpus", "cpuset.mems", "pids.max", "io.weight", "io.max",
+                          "cgroup.procs", "cgroup.freeze", "memory.current"})
       std::ofstream(dir_ + "/" + f) << "";
   }
   TempDir tmp_;
@@ -118,6 +119,177 @@ TEST_F(FakeCgroup2, MissingControllerIsAClearError) {
   } catch (const boxrt::Error& e) {
     EXPECT_NE(std::string(e.what()).find("lacks the pids controller"), std::string::npos) << e.what();
   }
+}
+
+boxrt::ThrottleDevice throttle(int64_t major, int64_t minor, uint64_t rate) {
+  return {major, minor, rate};
+}
+
+TEST_F(FakeCgroup2, WritesAllOfADevicesThrottlesOnOneIoMaxLine) {
+  auto cg = boxrt::make_cgroup_v2(root_, dir_);
+  cg->create();
+  boxrt::Resources r;
+  r.block_io = boxrt::BlockIoResources{};
+  r.block_io->throttle_read_bps_device = {throttle(8, 0, 1048576)};
+  r.block_io->throttle_write_bps_device = {throttle(8, 0, 2097152)};
+  r.block_io->throttle_read_iops_device = {throttle(8, 0, 100)};
+  r.block_io->throttle_write_iops_device = {throttle(8, 0, 200)};
+  cg->apply(r);
+  EXPECT_EQ(read_text(dir_ + "/io.max"), "8:0 rbps=1048576 wbps=2097152 riops=100 wiops=200");
+  EXPECT_EQ(read_text(root_ + "/proj/cgroup.subtree_control"), "+io");
+  EXPECT_EQ(read_text(dir_ + "/io.weight"), "") << "no weight was asked for";
+}
+
+TEST_F(FakeCgroup2, ARateOfZeroLiftsTheIoMaxLimit) {
+  auto cg = boxrt::make_cgroup_v2(root_, dir_);
+  boxrt::Resources r;
+  r.block_io = boxrt::BlockIoResources{};
+  r.block_io->throttle_read_bps_device = {throttle(8, 0, 1048576)};
+  r.block_io->throttle_write_bps_device = {throttle(8, 16, 0)};
+  cg->apply(r);
+  // A plain file keeps only the last line: the second device's.
+  EXPECT_EQ(read_text(dir_ + "/io.max"), "8:16 wbps=max");
+}
+
+TEST_F(FakeCgroup2, DeviceWeightsAreScaledForIoWeight) {
+  auto cg = boxrt::make_cgroup_v2(root_, dir_);
+  boxrt::Resources r;
+  r.block_io = boxrt::BlockIoResources{};
+  r.block_io->weight_device = {{8, 0, 1000, 700}};
+  cg->apply(r);
+  EXPECT_EQ(read_text(dir_ + "/io.weight"), "8:0 10000");
+  EXPECT_EQ(read_text(root_ + "/proj/cgroup.subtree_control"), "+io");
+  EXPECT_EQ(read_text(dir_ + "/io.max"), "") << "no throttle was asked for";
+
+  r.block_io->weight = 500;
+  r.block_io->weight_device = {{8, 16, 10, std::nullopt}};
+  cg->apply(r);
+  EXPECT_EQ(read_text(dir_ + "/io.weight"), "8:16 1") << "the default goes first, then devices";
+}
+
+TEST_F(FakeCgroup2, LeafWeightAloneWritesNothing) {
+  auto cg = boxrt::make_cgroup_v2(root_, dir_);
+  boxrt::Resources r;
+  r.block_io = boxrt::BlockIoResources{};
+  r.block_io->weight_device = {{8, 0, std::nullopt, 700}};
+  cg->apply(r);  // cgroup v2 has no leaf weights
+  EXPECT_EQ(read_text(dir_ + "/io.weight"), "");
+  EXPECT_EQ(read_text(root_ + "/proj/cgroup.subtree_control"), "");
+}
+
+TEST_F(FakeCgroup2, BfqTakesWeightsUnscaled) {
+  std::ofstream(dir_ + "/io.bfq.weight") << "";
+  auto cg = boxrt::make_cgroup_v2(root_, dir_);
+  boxrt::Resources r;
+  r.block_io = boxrt::BlockIoResources{300};
+  cg->apply(r);
+  EXPECT_EQ(read_text(dir_ + "/io.bfq.weight"), "default 300");
+  r.block_io->weight_device = {{8, 0, 800, std::nullopt}};
+  cg->apply(r);
+  EXPECT_EQ(read_text(dir_ + "/io.bfq.weight"), "8:0 800");
+  EXPECT_EQ(read_text(dir_ + "/io.weight"), "");
+}
+
+TEST_F(FakeCgroup2, MissingIoMaxIsAClearError) {
+  fs::remove(dir_ + "/io.max");
+  auto cg = boxrt::make_cgroup_v2(root_, dir_);
+  boxrt::Resources r;
+  r.block_io = boxrt::BlockIoResources{};
+  r.block_io->throttle_write_iops_device = {throttle(8, 0, 10)};
+  try {
+    cg->apply(r);
+    FAIL();
+  } catch (const boxrt::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("has no io.max"), std::string::npos) << e.what();
+  }
+}
+
+// A directory laid out like a v1 blkio cgroup under BFQ, on a kernel with throttling.
+class FakeBlkio : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = tmp_.path() + "/web";
+    fs::create_directories(dir_);
+    for (const char* f : {"blkio.bfq.weight", "blkio.bfq.weight_device",
+                          "blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
+                          "blkio.throttle.read_iops_device", "blkio.throttle.write_iops_device"})
+      std::ofstream(dir_ + "/" + f) << "";
+  }
+  std::unique_ptr<boxrt::Cgroup> cgroup() {
+    boxrt::CgroupPaths paths;
+    paths.dirs["blkio"] = dir_;
+    return boxrt::make_cgroup_v1(paths);
+  }
+  TempDir tmp_;
+  std::string dir_;
+};
+
+TEST_F(FakeBlkio, WritesEachThrottleAndDeviceWeight) {
+  boxrt::Resources r;
+  r.block_io = boxrt::BlockIoResources{200};
+  r.block_io->weight_device = {{8, 0, 500, 300}};  // no leaf_weight_device file: dropped
+  r.block_io->throttle_read_bps_device = {throttle(8, 0, 1048576)};
+  r.block_io->throttle_write_bps_device = {throttle(8, 0, 2097152)};
+  r.block_io->throttle_read_iops_device = {throttle(8, 0, 100)};
+  r.block_io->throttle_write_iops_device = {throttle(254, 0, 200)};
+  cgroup()->apply(r);
+  EXPECT_EQ(read_text(dir_ + "/blkio.bfq.weight"), "200");
+  EXPECT_EQ(read_text(dir_ + "/blkio.bfq.weight_device"), "8:0 500");
+  EXPECT_EQ(read_text(dir_ + "/blkio.throttle.read_bps_device"), "8:0 1048576");
+  EXPECT_EQ(read_text(dir_ + "/blkio.throttle.write_bps_device"), "8:0 2097152");
+  EXPECT_EQ(read_text(dir_ + "/blkio.throttle.read_iops_device"), "8:0 100");
+  EXPECT_EQ(read_text(dir_ + "/blkio.throttle.write_iops_device"), "254:0 200");
+  EXPECT_FALSE(fs::exists(dir_ + "/blkio.leaf_weight_device"));
+}
+
+TEST_F(FakeBlkio, PrefersCfqFilesAndWritesLeafWeights) {
+  for (const char* f : {"blkio.weight_device", "blkio.leaf_weight_device"})
+    std::ofstream(dir_ + "/" + f) << "";
+  boxrt::Resources r;
+  r.block_io = boxrt::BlockIoResources{};
+  r.block_io->weight_device = {{8, 0, 500, 300}};
+  cgroup()->apply(r);
+  EXPECT_EQ(read_text(dir_ + "/blkio.weight_device"), "8:0 500");
+  EXPECT_EQ(read_text(dir_ + "/blkio.leaf_weight_device"), "8:0 300");
+  EXPECT_EQ(read_text(dir_ + "/blkio.bfq.weight_device"), "");
+}
+
+TEST_F(FakeBlkio, MissingThrottleFileNamesWhatWasAsked) {
+  fs::remove(dir_ + "/blkio.throttle.write_iops_device");
+  boxrt::Resources r;
+  r.block_io = boxrt::BlockIoResources{};
+  r.block_io->throttle_write_iops_device = {throttle(8, 0, 10)};
+  try {
+    cgroup()->apply(r);
+    FAIL();
+  } catch (const boxrt::Error& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find("throttleWriteIOPSDevice"), std::string::npos) << what;
+    EXPECT_NE(what.find("blkio.throttle.write_iops_device"), std::string::npos) << what;
+    EXPECT_NE(what.find("CONFIG_BLK_DEV_THROTTLING"), std::string::npos) << what;
+  }
+}
+
+TEST_F(FakeBlkio, RefusedEntryNamesTheConfigField) {
+  fs::remove(dir_ + "/blkio.throttle.read_bps_device");
+  fs::create_directory(dir_ + "/blkio.throttle.read_bps_device");  // open(O_WRONLY) fails
+  boxrt::Resources r;
+  r.block_io = boxrt::BlockIoResources{};
+  r.block_io->throttle_read_bps_device = {throttle(8, 0, 10)};
+  try {
+    cgroup()->apply(r);
+    FAIL();
+  } catch (const boxrt::Error& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("linux.resources.blockIO.throttleReadBpsDevice: ", 0), 0u)
+        << e.what();
+  }
+}
+
+TEST_F(FakeBlkio, EmptyBlockIoNeedsNoBlkioHierarchy) {
+  boxrt::Resources r;
+  r.block_io = boxrt::BlockIoResources{};
+  r.block_io->weight_device = {{8, 0, std::nullopt, std::nullopt}};
+  EXPECT_NO_THROW(boxrt::make_cgroup_v1(boxrt::CgroupPaths{})->apply(r));
 }
 
 TEST(RuntimeMounts, ParsesOptions) {
