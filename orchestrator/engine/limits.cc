@@ -1,6 +1,8 @@
 #include "engine/limits.h"
 
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <cctype>
 #include <cerrno>
@@ -55,19 +57,41 @@ void set_cpu(const compose::Service& s, const compose::ResourceSet* limits, boxr
   if (c.quota || c.period || c.shares || !c.cpus.empty()) r.cpu = c;
 }
 
-void set_block_io(const compose::BlkioConfig& b, boxrt::Resources& r,
-                  std::vector<std::string>& warnings) {
-  if (b.weight) r.block_io = boxrt::BlockIoResources{b.weight};
-  auto warn = [&](const char* key, size_t n) {
-    if (n > 0)
-      warnings.push_back("blkio_config." + std::string(key) +
-                         " is not supported yet and is ignored");
-  };
-  warn("weight_device", b.weight_device.size());
-  warn("device_read_bps", b.device_read_bps.size());
-  warn("device_write_bps", b.device_write_bps.size());
-  warn("device_read_iops", b.device_read_iops.size());
-  warn("device_write_iops", b.device_write_iops.size());
+struct DeviceNumber {
+  int64_t major, minor;
+};
+
+// The host's block device at `path` (/dev/sda), as Docker resolves blkio_config paths.
+DeviceNumber block_device(const std::string& path, const char* key) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0)
+    throw Error::sys("blkio_config." + std::string(key) + ": stat", path, errno);
+  if (!S_ISBLK(st.st_mode))
+    throw Error("blkio_config." + std::string(key) + ": " + path + " is not a block device");
+  return {major(st.st_rdev), minor(st.st_rdev)};
+}
+
+std::vector<boxrt::ThrottleDevice> throttles(const std::vector<compose::ThrottleDevice>& devices,
+                                             const char* key) {
+  std::vector<boxrt::ThrottleDevice> out;
+  for (const auto& d : devices) {
+    DeviceNumber n = block_device(d.path, key);
+    out.push_back({n.major, n.minor, static_cast<uint64_t>(d.rate)});
+  }
+  return out;
+}
+
+void set_block_io(const compose::BlkioConfig& b, boxrt::Resources& r) {
+  boxrt::BlockIoResources io{b.weight};
+  for (const auto& d : b.weight_device) {
+    DeviceNumber n = block_device(d.path, "weight_device");
+    io.weight_device.push_back({n.major, n.minor, d.weight, std::nullopt});
+  }
+  io.throttle_read_bps_device = throttles(b.device_read_bps, "device_read_bps");
+  io.throttle_write_bps_device = throttles(b.device_write_bps, "device_write_bps");
+  io.throttle_read_iops_device = throttles(b.device_read_iops, "device_read_iops");
+  io.throttle_write_iops_device = throttles(b.device_write_iops, "device_write_iops");
+  r.block_io = std::move(io);
 }
 
 std::string limit_text(uint64_t v) {
@@ -115,7 +139,7 @@ boxrt::Resources build_resources(const compose::Service& s, std::vector<std::str
     // Docker: 0 and negative values mean "no limit", which the runtime spells -1.
     r.pids = boxrt::PidsResources{*pids > 0 ? *pids : -1};
   }
-  if (s.blkio_config) set_block_io(*s.blkio_config, r, warnings);
+  if (s.blkio_config) set_block_io(*s.blkio_config, r);
   if (reservations && reservations->cpus)
     warnings.push_back("deploy.resources.reservations.cpus has no effect on a single host");
   return r;

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <climits>
@@ -728,15 +730,42 @@ TEST_F(EngineSpec, DeployResourcesWin) {
   EXPECT_EQ(r.pids->limit, 20);
 }
 
-TEST_F(EngineSpec, BlkioWeightAndIgnoredDeviceLimits) {
+// The device paths are the host's block devices, by their numbers; /dev/loop0 is one on
+// any Linux host with the loop driver (skipped where there is none).
+TEST_F(EngineSpec, BlkioWeightAndDeviceLimits) {
+  struct stat st;
+  if (::stat("/dev/loop0", &st) != 0 || !S_ISBLK(st.st_mode)) GTEST_SKIP() << "no /dev/loop0";
   service_.blkio_config = compose::BlkioConfig{};
   service_.blkio_config->weight = 300;
-  service_.blkio_config->device_read_bps = {{"/dev/sda", 1 << 20}};
+  service_.blkio_config->device_read_bps = {{"/dev/loop0", 1 << 20}};
+  service_.blkio_config->device_write_iops = {{"/dev/loop0", 30}};
+  service_.blkio_config->weight_device = {{"/dev/loop0", 200}};
   ContainerPlan p = plan();
-  EXPECT_EQ(p.spec.linux.resources->block_io->weight, 300);
-  EXPECT_EQ(p.warnings,
-            (Strings{"service web: blkio_config.device_read_bps is not supported yet and is "
-                     "ignored"}));
+  const auto& io = *p.spec.linux.resources->block_io;
+  EXPECT_EQ(io.weight, 300);
+  ASSERT_EQ(io.throttle_read_bps_device.size(), 1u);
+  EXPECT_EQ(io.throttle_read_bps_device[0].major, static_cast<int64_t>(major(st.st_rdev)));
+  EXPECT_EQ(io.throttle_read_bps_device[0].minor, static_cast<int64_t>(minor(st.st_rdev)));
+  EXPECT_EQ(io.throttle_read_bps_device[0].rate, 1u << 20);
+  ASSERT_EQ(io.throttle_write_iops_device.size(), 1u);
+  EXPECT_EQ(io.throttle_write_iops_device[0].rate, 30u);
+  ASSERT_EQ(io.weight_device.size(), 1u);
+  EXPECT_EQ(io.weight_device[0].weight, 200);
+  EXPECT_TRUE(p.warnings.empty());
+}
+
+TEST_F(EngineSpec, BlkioDeviceThatIsNoBlockDeviceIsAClearError) {
+  service_.blkio_config = compose::BlkioConfig{};
+  service_.blkio_config->device_write_bps = {{"/dev/null", 1 << 20}};
+  try {
+    plan();
+    FAIL() << "a character device was taken";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find(
+                  "blkio_config.device_write_bps: /dev/null is not a block device"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 // ---- the rest of the spec ----
