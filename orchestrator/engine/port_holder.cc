@@ -9,15 +9,17 @@
 #include <sstream>
 
 #include "engine/ports.h"
+#include "engine/top.h"
 
 namespace engine {
 namespace {
 
 constexpr std::string_view kTcpListen = "0A";
 
+// With read(2) (read_kernel_file): a process that exits while its files are read makes
+// the read fail with ESRCH, which an ifstream would turn into an exception.
 std::string read_all(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  return read_kernel_file(path).value_or("");
 }
 
 // The port of a "0100007F:1F90" local address.

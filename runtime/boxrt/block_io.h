@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,11 @@ inline constexpr BlockIoThrottle kBlockIoThrottles[] = {
     {"throttleWriteIOPSDevice", "blkio.throttle.write_iops_device", "wiops",
      &BlockIoResources::throttle_write_iops_device},
 };
+
+// A weight of 0 is no weight, as runc reads it (the kernel would refuse it).
+inline bool has_weight(const std::optional<uint16_t>& weight) {
+  return weight && *weight != 0;
+}
 
 // "8:0": how every blkio and io file names a device.
 inline std::string device_number(int64_t major, int64_t minor) {

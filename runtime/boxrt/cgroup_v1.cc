@@ -195,7 +195,7 @@ class CgroupV1 : public Cgroup {
   }
 
   void apply_blkio(const BlockIoResources& b) {
-    if (b.weight) apply_blkio_weight(*b.weight);
+    if (has_weight(b.weight)) apply_blkio_weight(*b.weight);
     for (const auto& d : b.weight_device)
       apply_weight_device(d);
     for (const auto& t : kBlockIoThrottles)
@@ -213,7 +213,7 @@ class CgroupV1 : public Cgroup {
 
   void apply_weight_device(const WeightDevice& d) {
     std::string dev = device_number(d.major, d.minor);
-    if (d.weight)
+    if (has_weight(d.weight))
       write_device_line("weightDevice", device_weight_file(),
                         dev + " " + std::to_string(*d.weight));
     // Leaf weights were CFQ's alone (gone since Linux 5.0): where the file is missing there

@@ -39,8 +39,9 @@ uint64_t shares_to_weight(uint64_t shares) {
 }
 
 // blkio.weight (10..1000) -> io.weight (1..10000).
+// Below blkio's floor of 10 (the parser leaves 1..9 to the kernel) is io.weight's floor.
 uint64_t blkio_to_io_weight(uint64_t w) {
-  return w == 0 ? 100 : 1 + (w - 10) * 9999 / 990;
+  return w == 0 ? 100 : 1 + (std::max<uint64_t>(w, 10) - 10) * 9999 / 990;
 }
 
 class CgroupV2 : public Cgroup {
@@ -185,8 +186,8 @@ class CgroupV2 : public Cgroup {
   // weights, so a weightDevice's leafWeight has nowhere to go.
   void apply_io_weights(const BlockIoResources& b) {
     bool device_weights = std::any_of(b.weight_device.begin(), b.weight_device.end(),
-                                      [](const WeightDevice& d) { return d.weight.has_value(); });
-    if (!b.weight && !device_weights) return;
+                                      [](const WeightDevice& d) { return has_weight(d.weight); });
+    if (!has_weight(b.weight) && !device_weights) return;
     enable("io");  // before looking: a controller's files appear once the parent enables it
     bool bfq = exists(dir() + "/io.bfq.weight");
     std::string name = bfq ? "io.bfq.weight" : "io.weight";
@@ -195,9 +196,9 @@ class CgroupV2 : public Cgroup {
           "a block I/O weight was requested but this host's cgroup2 io controller has neither "
           "io.bfq.weight nor io.weight (no BFQ scheduler, no blk-iocost)");
     auto scaled = [bfq](uint16_t w) { return std::to_string(bfq ? w : blkio_to_io_weight(w)); };
-    if (b.weight) write_io_line("weight", name, "default " + scaled(*b.weight));
+    if (has_weight(b.weight)) write_io_line("weight", name, "default " + scaled(*b.weight));
     for (const auto& d : b.weight_device)
-      if (d.weight)
+      if (has_weight(d.weight))
         write_io_line("weightDevice", name,
                       device_number(d.major, d.minor) + " " + scaled(*d.weight));
   }

@@ -180,9 +180,11 @@ void Runtime::remove(const std::string& id, bool force) {
         !force)
       throw Error("cannot delete container that is " + std::string(status_name(s.status)) +
                   " (stop it first, or use --force)");
-    // Stopped or not: an init without a pid namespace of its own can exit and leave its
-    // children behind in the cgroup, and they go too (as with runc).
-    if (s.status != Status::kStopped || !s.cgroup.dirs.empty()) kill(id, SIGKILL, true);
+    // An init without a pid namespace of its own can exit and leave its children behind in
+    // the cgroup: they go too, as with runc. With one, the kernel killed them all, and what
+    // is in the cgroup now is not the container's (a cgroupsPath shared with others).
+    bool leftovers = !s.cgroup.dirs.empty() && !spec.find_namespace("pid");
+    if (s.status != Status::kStopped || leftovers) kill(id, SIGKILL, true);
     if (s.status != Status::kStopped && process_alive(s.pid, s.pid_start_time))
       ::kill(s.pid, SIGKILL);
     wait_gone(s);

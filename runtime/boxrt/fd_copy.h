@@ -11,7 +11,8 @@ namespace boxrt {
 bool write_all(int fd, const char* data, std::size_t n);
 
 // Copies what is readable from `from` now; false on EOF or EIO (a pty whose slave side
-// is gone) or when `to` is gone.
+// is gone). What `to` no longer takes is dropped and the reading goes on: a container
+// writing to a pty nobody drains would block for ever.
 bool copy_available(int from, int to);
 
 }  // namespace boxrt

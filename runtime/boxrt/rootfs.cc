@@ -45,13 +45,14 @@ bool shares_its_root(const ContainerSpec& spec) {
 }
 
 // pivot_root refuses a shared new root, or one whose parent mount is shared, which they
-// are with rootfsPropagation "shared" or "rshared". So the mount above the rootfs (the
+// are with rootfsPropagation "shared" or "rshared". So the mount holding the rootfs (the
 // host's, as seen in our new mount namespace: the container never sees it) is made
-// private before the rootfs is bound from it, as runc does; the container's root is made
-// shared again once it is "/" (enter_rootfs).
+// private before the rootfs is bound from it, as runc does: the bind neither propagates
+// back to the host nor is shared itself. The container's root is made shared again once
+// it is "/" (enter_rootfs).
 void make_parent_mount_private(const std::string& root) {
-  std::string parent_dir = root.substr(0, root.find_last_of('/'));
-  std::string point = mount_point_holding(parent_dir.empty() ? "/" : parent_dir);
+  // The mount holding the rootfs: the rootfs itself when it is a mount point (an overlay).
+  std::string point = mount_point_holding(root);
   if (mount(nullptr, point.c_str(), nullptr, MS_PRIVATE, nullptr) < 0)
     throw os_error("make private the mount above the rootfs,", point, errno);
 }
@@ -84,23 +85,25 @@ void prepare_rootfs(const ContainerSpec& spec, const CgroupBindSources& cgroups)
   if (mounts_dev(spec)) setup_dev(rootfd.get(), spec.linux.devices);
 }
 
+// pivot_root(".", ".") stacks the old root under the new one; unmounting "." then drops
+// the old root without needing a directory for it inside the image.
+void pivot_into_cwd(const std::string& root) {
+  check_os(syscall(SYS_pivot_root, ".", "."), "pivot_root", root);
+  check_os(mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr), "make old root slave");
+  check_os(umount2(".", MNT_DETACH), "unmount old root");
+}
+
 void enter_rootfs(const ContainerSpec& spec, bool new_mount_ns, bool no_pivot) {
   const std::string& root = spec.root.path;
   check_os(chdir(root.c_str()), "chdir", root);
   if (new_mount_ns && no_pivot)
     check_os(mount(".", "/", nullptr, MS_MOVE, nullptr), "move rootfs onto /", root);
-  if (!new_mount_ns || no_pivot) {
+  if (!new_mount_ns || no_pivot)
     check_os(chroot("."), "chroot", root);
-    check_os(chdir("/"), "chdir", "/");
-    return;
-  }
-  // pivot_root(".", ".") stacks the old root under the new one; unmounting "." then
-  // drops the old root without needing a directory for it inside the image.
-  check_os(syscall(SYS_pivot_root, ".", "."), "pivot_root", root);
-  check_os(mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr), "make old root slave");
-  check_os(umount2(".", MNT_DETACH), "unmount old root");
+  else
+    pivot_into_cwd(root);
   check_os(chdir("/"), "chdir", "/");
-  if (shares_its_root(spec))
+  if (new_mount_ns && shares_its_root(spec))
     check_os(mount(nullptr, "/", nullptr, root_propagation(spec.linux.rootfs_propagation), nullptr),
              "set propagation of", "the container's root");
 }

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "boxrt/error.h"
+#include "boxrt/fd.h"
 #include "boxrt/os_error.h"
 #include "boxrt/spec.h"
 
@@ -17,21 +18,31 @@ namespace boxrt {
 
 const char* status_name(Status s) {
   switch (s) {
-    case Status::kCreating: return "creating";
-    case Status::kCreated: return "created";
-    case Status::kRunning: return "running";
-    case Status::kPaused: return "paused";
-    case Status::kStopped: return "stopped";
+    case Status::kCreating:
+      return "creating";
+    case Status::kCreated:
+      return "created";
+    case Status::kRunning:
+      return "running";
+    case Status::kPaused:
+      return "paused";
+    case Status::kStopped:
+      return "stopped";
   }
   return "unknown";
 }
 
 nlohmann::json state_to_oci_json(const ContainerState& s) {
-  nlohmann::json j = {{"ociVersion", kOciVersion}, {"id", s.id},
+  nlohmann::json j = {{"ociVersion", kOciVersion},
+                      {"id", s.id},
                       {"pid", s.status == Status::kStopped ? 0 : s.pid},
-                      {"status", status_name(s.status)}, {"bundle", s.bundle},
-                      {"rootfs", s.rootfs}, {"created", s.created}, {"owner", s.owner}};
-  j["annotations"] = s.annotations.empty() ? nlohmann::json::object() : nlohmann::json(s.annotations);
+                      {"status", status_name(s.status)},
+                      {"bundle", s.bundle},
+                      {"rootfs", s.rootfs},
+                      {"created", s.created},
+                      {"owner", s.owner}};
+  j["annotations"] =
+      s.annotations.empty() ? nlohmann::json::object() : nlohmann::json(s.annotations);
   return j;
 }
 
@@ -91,7 +102,8 @@ ContainerState StateStore::load(const std::string& id) const {
   s.rootfs = j.value("rootfs", "");
   s.created = j.value("created", "");
   s.owner = j.value("owner", "");
-  if (j.contains("annotations")) s.annotations = j["annotations"].get<std::map<std::string, std::string>>();
+  if (j.contains("annotations"))
+    s.annotations = j["annotations"].get<std::map<std::string, std::string>>();
   if (j.contains("cgroup")) s.cgroup = cgroup_paths_from_json(j["cgroup"]);
   s.creating = j.value("creating", false);
   return s;
@@ -128,9 +140,23 @@ void write_pid_file(const std::string& path, pid_t pid) {
   throw os_error("write pid file", path, err);
 }
 
+namespace {
+
+// /proc/<pid>/stat, or "" when there is no such process. Read with read(2): a process
+// that exits between the open and the read makes it fail with ESRCH, which an ifstream
+// turns into an exception.
+std::string proc_stat(pid_t pid) {
+  UniqueFd fd(::open(("/proc/" + std::to_string(pid) + "/stat").c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return "";
+  char buf[1024];
+  ssize_t n = ::read(fd.get(), buf, sizeof buf);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+}
+
+}  // namespace
+
 uint64_t process_start_time(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), {});
+  std::string text = proc_stat(pid);
   auto paren = text.rfind(')');
   if (paren == std::string::npos) return 0;
   std::istringstream rest(text.substr(paren + 2));
@@ -143,8 +169,7 @@ uint64_t process_start_time(pid_t pid) {
 
 bool process_alive(pid_t pid, uint64_t start_time) {
   if (pid <= 0) return false;
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), {});
+  std::string text = proc_stat(pid);
   auto paren = text.rfind(')');
   if (paren == std::string::npos || paren + 2 >= text.size()) return false;
   char st = text[paren + 2];

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <linux/keyctl.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -181,6 +182,25 @@ TEST_F(RuntimeContainerTest, RootfsPropagation) {
   EXPECT_NE(root_propagation("rshared").find("shared:"), std::string::npos);
   EXPECT_EQ(root_propagation("rprivate"), "");
   EXPECT_EQ(root_propagation("").find("shared:"), std::string::npos);
+  // A rootfs that is a shared mount point itself (an overlay of an image store): still
+  // shared inside, and the container's own bind of it never propagates back here.
+  ASSERT_EQ(mount(rootfs_.c_str(), rootfs_.c_str(), nullptr, MS_BIND, nullptr), 0);
+  struct Unmount {  // whatever fails below, and what propagated here with it
+    std::string path;
+    ~Unmount() { umount2(path.c_str(), MNT_DETACH); }
+  } unmount{rootfs_};
+  ASSERT_EQ(mount(nullptr, rootfs_.c_str(), nullptr, MS_SHARED, nullptr), 0);
+  auto mounts_here = [&] {
+    std::ifstream in("/proc/self/mountinfo");
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line))
+      n += line.find(" " + rootfs_ + " ") != std::string::npos;
+    return n;
+  };
+  int before = mounts_here();
+  EXPECT_NE(root_propagation("rshared").find("shared:"), std::string::npos);
+  EXPECT_EQ(mounts_here(), before);
 }
 
 // Without a pid namespace the init can exit and leave children in the cgroup: delete
