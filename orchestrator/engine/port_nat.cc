@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
@@ -57,6 +58,9 @@ void check_port(const NatPort& p) {
 std::string dnat_rule(const NatPort& p) {
   check_port(p);
   std::string match = p.host_ip == "0.0.0.0" ? "fib daddr type local" : "ip daddr " + p.host_ip;
+  // DNAT comes before routing's martian checks: without this a neighbour sending to
+  // 127.0.0.1 would reach a port published on loopback only. Only this host may.
+  if (p.host_ip.rfind("127.", 0) == 0) match = "fib saddr type local " + match;
   return match + " " + p.protocol + " dport " + std::to_string(p.host_port) + " counter dnat to " +
          p.address + ":" + std::to_string(p.target);
 }
@@ -163,13 +167,25 @@ void run_nft(const std::string& nft, const std::string& ruleset) {
   throw Error(nft + " -f - failed" + (message.empty() ? std::string() : ": " + message));
 }
 
-void enable_route_localnet(const std::string& bridge) {
+// A bridge that is gone needs nothing: `enable` false tolerates it.
+void set_route_localnet(const std::string& bridge, bool enable) {
   if (!plain_interface_name(bridge))
     throw Error("nat: bridge name \"" + bridge + "\" is not plain");
   std::string path = "/proc/sys/net/ipv4/conf/" + bridge + "/route_localnet";
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  if (!fd && !enable && errno == ENOENT) return;
   if (!fd) throw Error::sys("open", path, errno);
-  if (::write(fd.get(), "1", 1) != 1) throw Error::sys("write", path, errno);
+  if (::write(fd.get(), enable ? "1" : "0", 1) != 1) throw Error::sys("write", path, errno);
+}
+
+// The project's own bridges (not external networks, which other projects may serve)
+// that are not in `keep`: route_localnet goes off with the guard that covers it.
+void disable_route_localnet_except(const ProjectState& state,
+                                   const std::vector<std::string>& keep) {
+  for (const auto& [key, net] : state.networks)
+    if (!net.external && !net.bridge.empty() &&
+        std::find(keep.begin(), keep.end(), net.bridge) == keep.end())
+      set_route_localnet(net.bridge, false);
 }
 
 // The port driver's problems are said once per command: every container of an `up`
@@ -196,15 +212,20 @@ bool not_stopped(Context& ctx, const ContainerRecord& c) {
 }
 
 // Records the table before making it (a crash after nft leaves `down` something to
-// remove), then loads it.
+// remove), then loads it. route_localnet is on for exactly the bridges whose guard is
+// loaded: off for the others first, on for these only once the guard is in.
 void apply_table(Context& ctx, const NatTable& table, const std::string& nft) {
-  if (ctx.state().nat_table != table.name) {
+  const std::string recorded = ctx.state().nat_table;
+  if (!recorded.empty() && recorded != table.name)  // a name of an earlier version
+    run_nft(nft, render_nat_removal(recorded));
+  if (recorded != table.name) {
     ctx.state().nat_table = table.name;
     ctx.save();
   }
-  for (const auto& bridge : table.bridges)
-    enable_route_localnet(bridge);
+  disable_route_localnet_except(ctx.state(), table.bridges);
   run_nft(nft, render_nat_ruleset(table));
+  for (const auto& bridge : table.bridges)
+    set_route_localnet(bridge, true);
 }
 
 }  // namespace
@@ -305,6 +326,7 @@ void sync_port_nat(Context& ctx) {
 void remove_port_nat(Context& ctx) {
   const std::string table = ctx.state().nat_table;
   if (table.empty()) return;
+  disable_route_localnet_except(ctx.state(), {});  // before its guard goes
   std::string nft = nft_binary();
   if (nft.empty())
     throw Error("removing nftables table ip " + table + ": this host has no nft any more");

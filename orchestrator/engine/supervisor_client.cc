@@ -109,8 +109,12 @@ std::vector<std::string> worker_environment() {
 }  // namespace
 
 std::filesystem::path self_executable() {
+  std::error_code ec;
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  // A detached read-only clone reads as "/": only then does the environment say.
+  if (!ec && std::filesystem::is_regular_file(exe, ec)) return exe;
   if (const char* env = std::getenv(kSelfExecutableEnv); env && *env) return env;
-  return std::filesystem::read_symlink("/proc/self/exe");
+  throw Error("cannot tell where this boxcompose binary is (/proc/self/exe: " + exe.string() + ")");
 }
 
 std::filesystem::path supervisor_binary() {

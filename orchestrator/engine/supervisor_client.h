@@ -41,9 +41,9 @@ class SupervisorClient {
 
 // boxcompose-supervisor next to the running executable, or $BOXCOMPOSE_SUPERVISOR.
 std::filesystem::path supervisor_binary();
-// The running executable: $BOXCOMPOSE_SELF when set (a process re-exec'd from a read-only
-// clone of its binary, whose /proc/self/exe names no path: cli/sealed_self.h), else
-// /proc/self/exe resolved.
+// The running executable: /proc/self/exe resolved, or $BOXCOMPOSE_SELF where that names
+// no file (a process re-exec'd from a detached read-only clone of its binary:
+// cli/sealed_self.h).
 std::filesystem::path self_executable();
 inline constexpr const char* kSelfExecutableEnv = "BOXCOMPOSE_SELF";
 

@@ -77,6 +77,7 @@ bool Restarts::on_exit(const std::string& container, int code) {
   if (e.stopped_by_user || !should_restart(e.target.policy, code, e.target.restart_count))
     return false;
   std::chrono::nanoseconds delay = e.backoff.next(HealthClock::now() - e.started);
+  cancel(e);  // a timer still pending is unwatched before its fd closes
   e.timer.reset(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
   if (!e.timer) {
     dprintf(2, "boxcompose-supervisor: %s: timerfd: %s\n", container.c_str(), strerror(errno));

@@ -27,6 +27,8 @@ long load(const std::vector<bpf_insn>& program, char* log, uint32_t log_size) {
   attr.insns = pointer(program.data());
   attr.insn_cnt = static_cast<uint32_t>(program.size());
   attr.license = pointer(kLicense);
+  static_assert(sizeof kDeviceProgramName <= sizeof attr.prog_name);
+  std::memcpy(attr.prog_name, kDeviceProgramName, sizeof kDeviceProgramName);
   if (log) {
     attr.log_buf = pointer(log);
     attr.log_size = log_size;
@@ -51,8 +53,23 @@ UniqueFd load_device_program(const std::vector<bpf_insn>& program) {
   throw Error("load the cgroup device program: " + errno_name(err) + ": " + log, err);
 }
 
+std::string program_name(uint32_t program_id) {
+  bpf_attr by_id{};
+  by_id.prog_id = program_id;
+  long fd = bpf(BPF_PROG_GET_FD_BY_ID, by_id);
+  if (fd < 0) return "";
+  UniqueFd program(static_cast<int>(fd));
+  bpf_prog_info info{};
+  bpf_attr attr{};
+  attr.info.bpf_fd = static_cast<uint32_t>(program.get());
+  attr.info.info_len = sizeof info;
+  attr.info.info = pointer(&info);
+  if (bpf(BPF_OBJ_GET_INFO_BY_FD, attr) < 0) return "";
+  return std::string(info.name, strnlen(info.name, sizeof info.name));
+}
+
 std::vector<uint32_t> attached_device_programs(int cgroup_fd, const std::string& cgroup_dir) {
-  std::vector<uint32_t> ids(64);
+  std::vector<uint32_t> ids(64);  // the kernel's most per cgroup and type (BPF_CGROUP_MAX_PROGS)
   bpf_attr attr{};
   attr.query.target_fd = static_cast<uint32_t>(cgroup_fd);
   attr.query.attach_type = BPF_CGROUP_DEVICE;

@@ -126,7 +126,9 @@ void install_device_filter(const std::string& cgroup_dir, const std::vector<bpf_
   UniqueFd cgroup(open(cgroup_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!cgroup) throw os_error("open", cgroup_dir, errno);
   UniqueFd loaded = load_device_program(program);
-  std::vector<uint32_t> replaced = attached_device_programs(cgroup.get(), cgroup_dir);
+  std::vector<uint32_t> replaced;
+  for (uint32_t id : attached_device_programs(cgroup.get(), cgroup_dir))
+    if (program_name(id) == kDeviceProgramName) replaced.push_back(id);
   attach_device_program(cgroup.get(), loaded.get(), cgroup_dir);
   for (uint32_t id : replaced)
     detach_device_program(cgroup.get(), id, cgroup_dir);

@@ -12,15 +12,19 @@
 
 namespace boxrt {
 
-// The program for `rules` (later rules win, no match denies, as the v1 controller
-// decides). An allow rule matches when it covers every access asked for; a deny rule
-// when it covers any of them.
+// The program for `rules`: the last rule that matches decides, and no match denies. An
+// allow rule matches when it covers every access asked for; a deny rule when it covers
+// any of them. That is what the v1 controller decides for rules that start from "deny
+// all" and then allow and deny specific devices (every container's, see
+// device_rules.h). It differs for lists v1 keeps as exception sets: there a deny only
+// removes an exception of the very same device (a "deny c 1:3" after "allow c *:*" takes
+// nothing back), and two allows of one device add up their access.
 std::vector<bpf_insn> compile_device_filter(const std::vector<DeviceRule>& rules);
 
-// Loads the program and attaches it to the v2 cgroup at `cgroup_dir` (other programs may
-// stay attached: every one of them must allow). Programs this replaces, attached
-// earlier to the same cgroup, are detached after the new one is in place, so there is
-// no moment without a filter.
+// Loads the program and attaches it to the v2 cgroup at `cgroup_dir`, beside any others
+// (every attached program must allow). Programs of ours attached earlier (by their name,
+// kDeviceProgramName) are detached once the new one is in place, so there is no moment
+// without a filter; programs of others stay.
 void install_device_filter(const std::string& cgroup_dir, const std::vector<bpf_insn>& program);
 
 }  // namespace boxrt

@@ -297,8 +297,8 @@ if command -v nft >/dev/null; then
   check "nat: up -d exits 0" test $? = 0 || echo "$out" >&2
   check "nat: no fallback warning" fails contains "$out" "proxy alone"
   address=$(jq -r '.containers[].endpoints[0].address' "$BOXCOMPOSE_STATE/projects/natports/project.json")
-  check "nat: the table DNATs 127.0.0.1:8180 to the container" contains "$(nat_table)" \
-    "ip daddr 127.0.0.1 tcp dport 8180 counter packets"
+  check "nat: the table DNATs 127.0.0.1:8180 to the container, for this host only" \
+    contains "$(nat_table)" "fib saddr type local ip daddr 127.0.0.1 tcp dport 8180 counter packets"
   check "nat: to the container's address" contains "$(nat_table)" "dnat to $address:80"
   check "nat: 0.0.0.0 is any local address" contains "$(nat_table)" "fib daddr type local tcp dport 8181"
   check "nat: the table is recorded in the state" test \
@@ -316,6 +316,8 @@ if command -v nft >/dev/null; then
   check "nat: ... by the guard" test "$(guard_drops)" -gt 0
   check "nat: stop web" quiet env BOXCOMPOSE_PORT_DRIVER=nat "$bc" -f "$nat/compose.yaml" stop -t 1
   check "nat: stopped web has no DNAT" fails contains "$(nat_table)" "dport 8180"
+  check "nat: ... nor route_localnet on its bridge, whose guard went with the table" grep -qx 0 \
+    "/proc/sys/net/ipv4/conf/$(jq -r '.networks.default.bridge' "$BOXCOMPOSE_STATE/projects/natports/project.json")/route_localnet"
   check "nat: stopped web: 8180 refused" eventually fails serves 127.0.0.1 8180
   check "nat: start web" quiet env BOXCOMPOSE_PORT_DRIVER=nat "$bc" -f "$nat/compose.yaml" start
   check "nat: started web serves through the DNAT again" eventually serves 127.0.0.1 8180

@@ -4,11 +4,13 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -151,6 +153,28 @@ TEST_F(DeviceFilterOnCgroup2, ApplyingAgainReplacesTheProgram) {
   apply({rule(true, "a", std::nullopt, std::nullopt, "rwm")});
   EXPECT_EQ(programs_attached(), 1u);
   EXPECT_EQ(probe_in(*cg_, {opens("/dev/kmsg", O_RDONLY)}), (std::vector<int>{0}));
+}
+
+// A device program someone else attached (unnamed here) is not ours to replace.
+TEST_F(DeviceFilterOnCgroup2, ProgramsOfOthersStay) {
+  // r0 = 1; exit: allows everything, so only ours decides.
+  std::vector<bpf_insn> allow_all(2);
+  allow_all[0].code = BPF_ALU64 | BPF_MOV | BPF_K;
+  allow_all[0].imm = 1;
+  allow_all[1].code = BPF_JMP | BPF_EXIT;
+  bpf_attr load{};
+  load.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+  load.insns = reinterpret_cast<uintptr_t>(allow_all.data());
+  load.insn_cnt = 2;
+  load.license = reinterpret_cast<uintptr_t>("GPL");
+  boxrt::UniqueFd other(static_cast<int>(syscall(SYS_bpf, BPF_PROG_LOAD, &load, sizeof load)));
+  ASSERT_TRUE(other) << strerror(errno);
+  boxrt::UniqueFd dir(open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  boxrt::attach_device_program(dir.get(), other.get(), dir_);
+  apply({rule(false, "a", std::nullopt, std::nullopt, "rwm")});
+  apply({rule(false, "a", std::nullopt, std::nullopt, "rwm")});
+  EXPECT_EQ(programs_attached(), 2u);
+  EXPECT_EQ(probe_in(*cg_, {opens("/dev/kmsg", O_RDONLY)}), (std::vector<int>{EPERM}));
 }
 
 }  // namespace
