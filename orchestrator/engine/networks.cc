@@ -163,11 +163,13 @@ void attach_endpoints(net::Socket& host, pid_t pid, const std::string& container
   net::Socket inside = net::Socket::open_in(ns);
   for (const auto& e : endpoints) {
     const NetworkRecord& network = nets.at(e.network);
-    // The namespace of `pid` is new, so a host link of this name is the pair of this
-    // container's previous process (a stop/start or restart) that the kernel has not torn
-    // down yet: it goes with its namespace, asynchronously, and would take the new
-    // container's network along if it were taken for this one.
-    net::detach(host, e.host_veth);
+    // The namespace of `pid` is new, so a veth of this name (52 bits of hash of the
+    // container and network) is the pair of this container's previous process (a
+    // stop/start or restart) that the kernel has not torn down yet: it goes with its
+    // namespace, asynchronously, and would take the new container's network along if it
+    // were taken for this one.
+    if (auto stale = net::find_link(host, e.host_veth); stale && stale->kind == "veth")
+      net::detach(host, e.host_veth);
     net::Subnet subnet = net::Subnet::parse(network.subnet);
     net::EndpointConfig config;
     config.bridge = network.bridge;

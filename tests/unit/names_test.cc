@@ -14,6 +14,9 @@ TEST(NamesTest, KernelNamesAreShortAndStable) {
   std::string long_name(200, 'x');
   EXPECT_LE(net::bridge_name(long_name, long_name).size(), net::kMaxIfName);
   EXPECT_LE(net::host_veth_name(long_name, long_name).size(), net::kMaxIfName);
+  // All of IFNAMSIZ: 13 hex digits of hash, so that endpoints practically never collide.
+  EXPECT_EQ(net::host_veth_name("web-1", "default").size(), 15u);
+  EXPECT_NE(net::host_veth_name("web-1", "default"), net::host_veth_name("web-2", "default"));
   EXPECT_EQ(net::bridge_name("proj", "front").substr(0, 2), "bc");
   EXPECT_EQ(net::container_ifname(1), "eth1");
   net::Mac mac = net::container_mac("proj-web-1", "front");
