@@ -23,6 +23,7 @@ void setup_logging() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  cli::keep_process_name(argv[0]);
   CLI::App app{"boxcompose: run compose projects on one host, without a daemon", "boxcompose"};
   // Options unknown to a verb fall through to these, so they work after the verb as well.
   app.fallthrough();

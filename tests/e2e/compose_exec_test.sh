@@ -96,7 +96,11 @@ check "exec sees the container's hostname" test "$out" = webhost
 "$bc" exec -T web sleep 3 &
 execer=$!
 # Polled: until the re-exec happened the open fails with ETXTBSY, which is harmless.
-read_only_exe() { (exec 3>"/proc/$execer/exe") 2>&1 | grep -q "Read-only file system"; }
+read_only_exe() {
+  local refused
+  refused=$( (exec 3>"/proc/$execer/exe") 2>&1)
+  contains "$refused" "Read-only file system"
+}
 check "exec's own binary is read-only through /proc/pid/exe" eventually read_only_exe
 check "... and exec completes" wait "$execer"
 out=$("$bc" exec -T web ping -c 1 -W 2 db 2>&1)
