@@ -232,7 +232,13 @@ void Supervisor::on_client(int fd) {
   } catch (const std::exception&) {
     msg.reset();
   }
-  if (!msg) {  // the CLI went away; what it started goes on
+  if (!msg) {  // the CLI went away
+    // Its worker goes with it, as a crash of both: a CLI waits for its worker to the end
+    // (and passes signals on), so one gone without a word was killed. A worker left on
+    // its own would go on making containers behind the `down` that follows, racing it
+    // for the project's lock; killed here, it leaves what `down` cleans. The containers
+    // the worker started are ours and go on.
+    if (client.spawned > 0) ::kill(client.spawned, SIGKILL);
     forget(fd);
     subscribers_.erase(fd);
     clients_.erase(fd);
