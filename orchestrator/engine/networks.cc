@@ -155,6 +155,26 @@ void release_endpoints(const Paths& paths, const std::string& container,
   ipam.save();
 }
 
+namespace {
+
+// attach found a host link of the endpoint's name already there. The namespace it was
+// attaching to is new, so a veth of that name (52 bits of hash of the container and
+// network) is the pair of this container's previous process (a stop/start or restart)
+// that the kernel has not torn down yet: it would go with that namespace, asynchronously,
+// and take the new container's network along. It goes now, and the pair is made again.
+void replace_stale_pair(net::Socket& host, net::Socket& inside, const net::Netns& ns,
+                        const net::EndpointConfig& config) {
+  auto stale = net::find_link(host, config.host_veth);
+  if (stale && stale->kind != "veth")
+    throw Error("host link " + config.host_veth + " exists and is a " +
+                (stale->kind.empty() ? std::string("device") : stale->kind) + ", not a veth");
+  if (stale) net::detach(host, config.host_veth);
+  if (!net::attach(host, inside, ns, config))
+    throw Error("host veth " + config.host_veth + " is taken again as soon as it was removed");
+}
+
+}  // namespace
+
 void attach_endpoints(net::Socket& host, pid_t pid, const std::string& container,
                       const std::vector<EndpointRecord>& endpoints,
                       const std::map<std::string, NetworkRecord>& nets) {
@@ -163,13 +183,6 @@ void attach_endpoints(net::Socket& host, pid_t pid, const std::string& container
   net::Socket inside = net::Socket::open_in(ns);
   for (const auto& e : endpoints) {
     const NetworkRecord& network = nets.at(e.network);
-    // The namespace of `pid` is new, so a veth of this name (52 bits of hash of the
-    // container and network) is the pair of this container's previous process (a
-    // stop/start or restart) that the kernel has not torn down yet: it goes with its
-    // namespace, asynchronously, and would take the new container's network along if it
-    // were taken for this one.
-    if (auto stale = net::find_link(host, e.host_veth); stale && stale->kind == "veth")
-      net::detach(host, e.host_veth);
     net::Subnet subnet = net::Subnet::parse(network.subnet);
     net::EndpointConfig config;
     config.bridge = network.bridge;
@@ -185,7 +198,7 @@ void attach_endpoints(net::Socket& host, pid_t pid, const std::string& container
     config.mac = net::container_mac(container, network.name);
     config.bandwidth.egress_bps = e.egress_bps;
     config.bandwidth.ingress_bps = e.ingress_bps;
-    net::attach(host, inside, ns, config);
+    if (!net::attach(host, inside, ns, config)) replace_stale_pair(host, inside, ns, config);
   }
 }
 

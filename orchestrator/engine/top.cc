@@ -1,12 +1,10 @@
 #include "engine/top.h"
 
-#include <fcntl.h>
 #include <pwd.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -14,7 +12,6 @@
 #include <sstream>
 
 #include "boxrt/container.h"
-#include "boxrt/fd.h"
 #include "engine/error.h"
 #include "engine/exec.h"
 #include "engine/project_state.h"
@@ -69,22 +66,6 @@ std::optional<std::vector<std::string>> process_row(pid_t pid) {
 }
 
 }  // namespace
-
-// With read(2): a process that exits while its /proc files are read makes the read fail
-// with ESRCH, which an ifstream turns into an exception instead of "gone".
-std::optional<std::string> read_kernel_file(const std::string& path) {
-  boxrt::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return std::nullopt;
-  std::string text;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return std::nullopt;
-    if (n == 0) return text;
-    text.append(buf, static_cast<std::size_t>(n));
-  }
-}
 
 ProcStat parse_proc_stat(std::string_view text) {
   // "pid (comm) state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt

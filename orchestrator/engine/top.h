@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "boxrt/procfs.h"
 #include "engine/paths.h"
 
 namespace engine {
@@ -38,9 +39,8 @@ int cpu_percent(double cpu_seconds, double lifetime_seconds);
 // threads, zombies).
 std::string format_cmdline(std::string_view raw, const std::string& comm);
 
-// A file of /proc or of a cgroup, whole; nullopt when it cannot be read (the process is
-// gone, the controller absent).
-std::optional<std::string> read_kernel_file(const std::string& path);
+// A file of /proc or of a cgroup, whole (boxrt/procfs.h).
+using boxrt::read_kernel_file;
 
 inline const std::vector<std::string> kTopHeader = {"UID",   "PID", "PPID", "C",
                                                     "STIME", "TTY", "TIME", "CMD"};

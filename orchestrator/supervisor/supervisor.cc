@@ -101,9 +101,9 @@ void Supervisor::forget(int fd) {
 }
 
 uint64_t Supervisor::register_token(int fd) {
-  uint32_t number = next_registration_++;
-  registrations_[fd] = number;
-  return static_cast<uint64_t>(number) << 32 | static_cast<uint32_t>(fd);
+  uint64_t token = static_cast<uint64_t>(next_registration_++) << 32 | static_cast<uint32_t>(fd);
+  registrations_[fd] = token;
+  return token;
 }
 
 void Supervisor::add(int fd) {
@@ -123,7 +123,7 @@ void Supervisor::add(int fd) {
 void Supervisor::dispatch(uint64_t token, uint32_t events) {
   int fd = static_cast<int>(token & 0xffffffffu);
   auto registration = registrations_.find(fd);
-  if (registration == registrations_.end() || registration->second != token >> 32) return;
+  if (registration == registrations_.end() || registration->second != token) return;
   try {
     if (fd == signals_.get())
       on_signals();
@@ -144,9 +144,7 @@ void Supervisor::watch_fd(int fd, uint32_t events, FdHandler handler) {
   epoll_event ev{};
   ev.events = events;
   int op = handlers_.count(fd) ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-  ev.data.u64 = op == EPOLL_CTL_MOD
-                    ? static_cast<uint64_t>(registrations_.at(fd)) << 32 | static_cast<uint32_t>(fd)
-                    : register_token(fd);
+  ev.data.u64 = op == EPOLL_CTL_MOD ? registrations_.at(fd) : register_token(fd);
   if (::epoll_ctl(epoll_.get(), op, fd, &ev) != 0) throw Error::sys("epoll_ctl", "watch", errno);
   handlers_[fd] = std::move(handler);
 }

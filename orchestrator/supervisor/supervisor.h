@@ -90,7 +90,7 @@ class Supervisor {
   std::map<int, Stream> streams_;          // by pipe fd
   std::map<pid_t, Watched> watched_;       // by container init pid
   std::map<int, FdHandler> handlers_;      // by fd, see watch_fd
-  std::map<int, uint32_t> registrations_;  // by fd: its current registration's number
+  std::map<int, uint64_t> registrations_;  // by fd: its current registration's token
   uint32_t next_registration_ = 1;
   // What subscribers are told: each container's last known state, by name.
   std::map<std::string, nlohmann::json> known_;

@@ -6,8 +6,10 @@
 #include <cerrno>
 
 namespace boxrt {
+namespace {
 
-bool write_all(int fd, const char* data, std::size_t n) {
+// Writes all of `n` bytes, waiting while `fd` is full, unless the other side is gone.
+void write_all(int fd, const char* data, std::size_t n) {
   while (n > 0) {
     ssize_t w = ::write(fd, data, n);
     if (w < 0 && errno == EINTR) continue;
@@ -16,12 +18,13 @@ bool write_all(int fd, const char* data, std::size_t n) {
       ::poll(&p, 1, 100);
       continue;
     }
-    if (w <= 0) return false;
+    if (w <= 0) return;
     data += w;
     n -= static_cast<std::size_t>(w);
   }
-  return true;
 }
+
+}  // namespace
 
 bool copy_available(int from, int to) {
   char buf[8192];

@@ -3,12 +3,7 @@
 // orchestrator's exec/run).
 #pragma once
 
-#include <cstddef>
-
 namespace boxrt {
-
-// Writes all of `n` bytes, waiting while `fd` is full; false when the other side is gone.
-bool write_all(int fd, const char* data, std::size_t n);
 
 // Copies what is readable from `from` now; false on EOF or EIO (a pty whose slave side
 // is gone). What `to` no longer takes is dropped and the reading goes on: a container

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "boxrt/fd.h"
@@ -20,6 +21,11 @@ void check_procfs(int fd, const std::string& path);
 UniqueFd open_proc_file(const std::string& path, int flags);
 
 void write_proc_file(const std::string& path, const std::string& value);
+
+// A file of /proc or of a cgroup, whole; nullopt when it cannot be read (the process is
+// gone, the controller absent). With read(2): a process that exits while its /proc files
+// are read makes the read fail with ESRCH, which an ifstream turns into an exception.
+std::optional<std::string> read_kernel_file(const std::string& path);
 
 // linux.sysctl: "net.ipv4.ip_forward" -> /proc/sys/net/ipv4/ip_forward.
 void apply_sysctls(const std::map<std::string, std::string>& sysctls);

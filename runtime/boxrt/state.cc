@@ -10,8 +10,8 @@
 #include <fstream>
 
 #include "boxrt/error.h"
-#include "boxrt/fd.h"
 #include "boxrt/os_error.h"
+#include "boxrt/procfs.h"
 #include "boxrt/spec.h"
 
 namespace boxrt {
@@ -142,15 +142,9 @@ void write_pid_file(const std::string& path, pid_t pid) {
 
 namespace {
 
-// /proc/<pid>/stat, or "" when there is no such process. Read with read(2): a process
-// that exits between the open and the read makes it fail with ESRCH, which an ifstream
-// turns into an exception.
+// /proc/<pid>/stat, or "" when there is no such process.
 std::string proc_stat(pid_t pid) {
-  UniqueFd fd(::open(("/proc/" + std::to_string(pid) + "/stat").c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return "";
-  char buf[1024];
-  ssize_t n = ::read(fd.get(), buf, sizeof buf);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+  return read_kernel_file("/proc/" + std::to_string(pid) + "/stat").value_or("");
 }
 
 }  // namespace
